@@ -1,0 +1,65 @@
+from django import forms
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.template.defaultfilters import filesizeformat
+
+from corpus.models import (
+    ERROR_PARTIAL_DATE,
+    PARTIAL_DATE_PATTERN,
+    Document,
+    Source,
+    SourceKind,
+)
+from corpus.services import DocumentImportError, check_size, format_for_filename
+
+ERROR_NO_SOURCE = "Choose the source this document comes from, or name a new source."
+ERROR_BOTH_SOURCES = "Choose an existing source or name a new one, not both."
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        help_text="Plain text (.txt), Markdown (.md) or HTML (.html), UTF-8, at most "
+        f"{filesizeformat(settings.CROSSCHECK_MAX_UPLOAD_BYTES)}.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.text,.md,.markdown,.html,.htm"}),
+    )
+    title = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Leave empty to use the HTML title or the text's first line.",
+    )
+    language = forms.ChoiceField(choices=Document.Language.choices, initial="en")
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.all(), required=False, empty_label="— a new source —"
+    )
+    new_source_name = forms.CharField(label="New source: name", max_length=200, required=False)
+    new_source_kind = forms.ChoiceField(
+        label="New source: kind", choices=SourceKind.choices, initial=SourceKind.OTHER
+    )
+    new_source_author = forms.CharField(label="New source: author", max_length=200, required=False)
+    new_source_date = forms.CharField(
+        label="New source: date",
+        max_length=10,
+        required=False,
+        validators=[RegexValidator(PARTIAL_DATE_PATTERN, ERROR_PARTIAL_DATE)],
+        help_text="A year (1934), year-month (1934-12) or date (1934-12-01).",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_size(upload.size)
+            format_for_filename(upload.name)
+        except DocumentImportError as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        has_existing = bool(cleaned.get("source"))
+        has_new = bool((cleaned.get("new_source_name") or "").strip())
+        if not has_existing and not has_new:
+            self.add_error("source", ERROR_NO_SOURCE)
+        elif has_existing and has_new:
+            self.add_error("new_source_name", ERROR_BOTH_SOURCES)
+        return cleaned

@@ -1,0 +1,5 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class CrosscheckAdminConfig(AdminConfig):
+    default_site = "crosscheck.admin.CrosscheckAdminSite"

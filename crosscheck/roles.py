@@ -1,0 +1,62 @@
+"""The three roles, as Django groups, and the permissions each role holds.
+
+``ROLE_PERMISSIONS`` is the one table of who may do what; ``roles_sync`` makes the groups
+match it after every ``migrate`` (and after the test suite's database flushes), the same
+way Django keeps its own permissions in step with the models. It only adds: a permission
+an editor granted by hand in the admin stays."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.db.models import Q
+
+ANNOTATOR = "annotator"
+REVIEWER = "reviewer"
+EDITOR = "editor"
+ROLES = (ANNOTATOR, REVIEWER, EDITOR)
+
+_READ_CORPUS = ["corpus.view_source", "corpus.view_document"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ANNOTATOR: [*_READ_CORPUS, "corpus.add_source", "corpus.add_document"],
+    REVIEWER: [*_READ_CORPUS],
+    EDITOR: [
+        *_READ_CORPUS,
+        "corpus.add_source",
+        "corpus.change_source",
+        "corpus.delete_source",
+        "corpus.add_document",
+        "corpus.change_document",
+        "corpus.delete_document",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",
+        "auth.change_group",
+    ],  # fmt: skip
+}
+
+
+def roles_sync() -> None:
+    """Create the role groups if missing and grant each the permissions of the table that
+    exist so far (during ``migrate`` later apps' permissions appear as their turn comes)."""
+    for role, dotted_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = Q(pk__in=[])
+        for dotted in dotted_names:
+            app_label, codename = dotted.split(".")
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.add(*Permission.objects.filter(wanted))
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
+    """True when the user is active and in the group (superusers hold every role).
+
+    Runs one query per call unless the user's groups were prefetched."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=role).exists()
+
+
+def is_editor(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return has_role(user, EDITOR)

@@ -1,0 +1,40 @@
+"""Small builders for test data, going through the same services the app uses."""
+
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from corpus.models import Document, Source
+from corpus.services import document_import
+
+PASSWORD = "a-test-password-9431"
+_counter = itertools.count(1)
+
+
+def make_user(role: str | None = None, *, username: str | None = None, **fields):
+    """A user in the group ``role`` (none when ``role`` is None); editors are staff."""
+    username = username or f"{role or 'norole'}{next(_counter)}"
+    fields.setdefault("is_staff", role == "editor")
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_source(**fields) -> Source:
+    number = next(_counter)
+    defaults = {"name": f"Source {number}", "slug": f"source-{number}", "kind": "news"}
+    return Source.objects.create(**(defaults | fields))
+
+
+def make_document(text: str | None = None, *, source: Source | None = None, **fields) -> Document:
+    number = next(_counter)
+    text = text if text is not None else f"Document {number}\n\nIt says something {number}."
+    return document_import(
+        source=source or make_source(),
+        data=text.encode("utf-8"),
+        filename=fields.pop("filename", f"doc{number}.txt"),
+        user=fields.pop("user", None),
+        **fields,
+    )
