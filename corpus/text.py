@@ -83,7 +83,7 @@ def first_line(text: str, limit: int = 200) -> str:
     return ""
 
 
-_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 _SPACES = re.compile(r" {2,}")
 

@@ -90,3 +90,7 @@ def test_html_is_reduced_to_paragraphs_without_scripts_styles_or_markup():
     assert title == "The Page"
     assert body == "Heading\n\nFirst bold paragraph & more.\n\nLine one\nline two\n\nItem"
     assert "alert" not in body and "color" not in body and "enable js" not in body
+
+
+def test_paragraphs_treat_a_run_of_blank_lines_as_one_separator():
+    assert text.paragraphs("One\n\n\n\nTwo") == [(0, "One"), (7, "Two")]
