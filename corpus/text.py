@@ -88,19 +88,22 @@ _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 _SPACES = re.compile(r" {2,}")
 
 
-def paragraphs(text: str) -> list[tuple[int, str]]:
-    """Split text at blank lines into ``(start offset, paragraph)`` pairs.
+def segments(text: str) -> list[tuple[int, str, bool]]:
+    """Split text into ``(start offset, piece, is_paragraph)`` triples that together are the
+    whole text: paragraphs, and the runs of blank lines between them.
 
-    Offsets are code-point positions in ``text``; the blank-line separators belong to no
-    paragraph. Pages render each paragraph as its own block so long texts stay readable."""
+    Offsets are code-point positions in ``text``. Pages render each paragraph as its own
+    block, so long texts stay readable, and keep the separators (hidden) so the page's text
+    is exactly the stored text."""
     result = []
     position = 0
     for separator in _BLANK_LINES.finditer(text):
         if separator.start() > position:
-            result.append((position, text[position : separator.start()]))
+            result.append((position, text[position : separator.start()], True))
+        result.append((separator.start(), separator.group(), False))
         position = separator.end()
     if position < len(text):
-        result.append((position, text[position:]))
+        result.append((position, text[position:], True))
     return result
 
 

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
@@ -5,8 +7,12 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from claims.api import claims_payload
+from claims.models import Topic
+from claims.services import can_annotate
 from corpus import text as text_utils
 from corpus.filters import DocumentFilter, SourceFilter
 from corpus.forms import DocumentUploadForm
@@ -37,8 +43,20 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reading and annotating page: the text with every claim highlighted."""
     document = get_object_or_404(Document.objects.select_related("source", "imported_by"), pk=pk)
-    context = {"document": document, "paragraphs": text_utils.paragraphs(document.text)}
+    context = {
+        "document": document,
+        "segments": text_utils.segments(document.text),
+        "claims": claims_payload(document, request.user),
+        "annotate_config": {
+            "documentId": document.pk,
+            "claimsUrl": reverse("claims:api-document-claims", args=[document.pk]),
+            "claimUrl": reverse("claims:api-claim", args=[uuid.UUID(int=0)]),
+            "canAnnotate": can_annotate(request.user),
+            "topics": list(Topic.objects.values_list("name", flat=True)[:500]),
+        },
+    }
     return render(request, "corpus/document_detail.html", context)
 
 

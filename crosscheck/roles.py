@@ -13,10 +13,12 @@ REVIEWER = "reviewer"
 EDITOR = "editor"
 ROLES = (ANNOTATOR, REVIEWER, EDITOR)
 
-_READ_CORPUS = ["corpus.view_source", "corpus.view_document"]
+_READ_CORPUS = ["corpus.view_source", "corpus.view_document", "claims.view_claim",
+                "claims.view_topic"]  # fmt: skip
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    ANNOTATOR: [*_READ_CORPUS, "corpus.add_source", "corpus.add_document"],
+    # Annotators change and delete their own claims: checked by owner in claims.services.
+    ANNOTATOR: [*_READ_CORPUS, "corpus.add_source", "corpus.add_document", "claims.add_claim"],
     REVIEWER: [*_READ_CORPUS],
     EDITOR: [
         *_READ_CORPUS,

@@ -144,3 +144,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+CSRF_FAILURE_VIEW = "crosscheck.jsonapi.csrf_failure"

@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("corpus/", include("corpus.urls")),
+    path("", include("claims.urls")),
     path("admin/", admin.site.urls),
 ]

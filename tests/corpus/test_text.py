@@ -68,16 +68,19 @@ def test_first_line_skips_blank_lines_and_trims():
     assert text.first_line("\n\n  The Title  \nbody") == "The Title"
 
 
-def test_paragraphs_split_at_blank_lines_with_code_point_offsets():
+def test_segments_split_paragraphs_from_blank_lines_with_code_point_offsets():
     source = "Title\n\nFirst 😀 para\nsame para\n \nSecond"
-    parts = text.paragraphs(source)
+    parts = text.segments(source)
     assert parts == [
-        (0, "Title"),
-        (7, "First 😀 para\nsame para"),
-        (source.index("Second"), "Second"),
+        (0, "Title", True),
+        (5, "\n\n", False),
+        (7, "First 😀 para\nsame para", True),
+        (29, "\n \n", False),
+        (32, "Second", True),
     ]
-    for start, chunk in parts:
-        assert source[start : start + len(chunk)] == chunk
+    assert "".join(piece for _, piece, _ in parts) == source
+    for start, piece, _ in parts:
+        assert source[start : start + len(piece)] == piece
 
 
 def test_html_is_reduced_to_paragraphs_without_scripts_styles_or_markup():
@@ -92,5 +95,10 @@ def test_html_is_reduced_to_paragraphs_without_scripts_styles_or_markup():
     assert "alert" not in body and "color" not in body and "enable js" not in body
 
 
-def test_paragraphs_treat_a_run_of_blank_lines_as_one_separator():
-    assert text.paragraphs("One\n\n\n\nTwo") == [(0, "One"), (7, "Two")]
+def test_segments_treat_a_run_of_blank_lines_as_one_separator():
+    assert text.segments("\n\nOne\n\n\n\nTwo") == [
+        (0, "\n\n", False),
+        (2, "One", True),
+        (5, "\n\n\n\n", False),
+        (9, "Two", True),
+    ]

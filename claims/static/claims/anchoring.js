@@ -1,0 +1,144 @@
+// Anchoring — pure functions between the browser's UTF-16 offsets and the server's
+// code-point offsets, and the span arithmetic the annotation page needs. No DOM here.
+//
+// The server counts Unicode code points (Python string indices); JavaScript strings count
+// UTF-16 code units, where a character outside the Basic Multilingual Plane (an emoji, say)
+// takes two. All offsets named `u16` are UTF-16 code units; `cp` are code points.
+
+/** Index of a text's astral characters, for fast conversions in both directions. */
+export function buildIndex(text) {
+  const astral = [];
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        astral.push(i);
+        i++;
+      }
+    }
+  }
+  return { length: text.length, astral: Int32Array.from(astral) };
+}
+
+/** How many entries of the sorted array are below `value`. */
+function countBelow(sorted, value) {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle] < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** UTF-16 offset → code-point offset. An offset inside a surrogate pair counts the pair. */
+export function toCodePoints(index, u16) {
+  return u16 - countBelow(index.astral, u16 - 1);
+}
+
+/** Code-point offset → UTF-16 offset. */
+export function toUtf16(index, cp) {
+  // The k-th astral character (at u16 position a_k) sits at code point a_k - k.
+  let low = 0;
+  let high = index.astral.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (index.astral[middle] - middle < cp) low = middle + 1;
+    else high = middle;
+  }
+  return cp + low;
+}
+
+const segmenter =
+  typeof Intl !== "undefined" && Intl.Segmenter
+    ? new Intl.Segmenter(undefined, { granularity: "grapheme" })
+    : null;
+
+/** The grapheme cluster boundary at or before `u16` (direction -1) or at or after it (+1). */
+export function snapToGrapheme(text, u16, direction) {
+  if (u16 <= 0 || u16 >= text.length) return Math.max(0, Math.min(u16, text.length));
+  const from = Math.max(0, u16 - 64);
+  const window = text.slice(from, Math.min(text.length, u16 + 64));
+  if (segmenter) {
+    for (const { index, segment } of segmenter.segment(window)) {
+      const start = from + index;
+      const end = start + segment.length;
+      if (start === u16) return u16;
+      if (start < u16 && u16 < end) return direction < 0 ? start : end;
+    }
+    return u16;
+  }
+  // Without Intl.Segmenter, at least never split a surrogate pair.
+  const unit = text.charCodeAt(u16);
+  return unit >= 0xdc00 && unit <= 0xdfff ? u16 + (direction < 0 ? -1 : 1) : u16;
+}
+
+const SPACE = /\s/u;
+
+/**
+ * A selection [u16Start, u16End) of `text` made into a claim span: widened to whole
+ * grapheme clusters (never half an emoji or a letter without its accent), then trimmed of
+ * surrounding white space. Returns {start, end, quote} in code points, or null if nothing
+ * but white space was selected.
+ */
+export function spanFromSelection(text, index, u16Start, u16End) {
+  let start = snapToGrapheme(text, Math.min(u16Start, u16End), -1);
+  let end = snapToGrapheme(text, Math.max(u16Start, u16End), 1);
+  while (start < end && SPACE.test(text[start])) start++;
+  while (end > start && SPACE.test(text[end - 1])) end--;
+  if (start >= end) return null;
+  return {
+    start: toCodePoints(index, start),
+    end: toCodePoints(index, end),
+    quote: text.slice(start, end),
+    u16Start: start,
+    u16End: end,
+  };
+}
+
+/**
+ * Split the claims' spans into elementary pieces with the number of claims covering each:
+ * [{start, end, depth}], in order, only where depth > 0. Spans are {start, end} in any unit.
+ */
+export function stackSpans(spans) {
+  const events = [];
+  for (const { start, end } of spans) {
+    if (end > start) {
+      events.push([start, 1]);
+      events.push([end, -1]);
+    }
+  }
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const pieces = [];
+  let depth = 0;
+  let last = null;
+  for (const [position, change] of events) {
+    if (last !== null && position > last && depth > 0) {
+      const previous = pieces[pieces.length - 1];
+      if (previous && previous.end === last && previous.depth === depth) previous.end = position;
+      else pieces.push({ start: last, end: position, depth });
+    }
+    depth += change;
+    last = position;
+  }
+  return pieces;
+}
+
+/** The claims covering `offset` (start <= offset < end), innermost (shortest) first. */
+export function claimsAt(claims, offset) {
+  return claims
+    .filter((claim) => claim.start <= offset && offset < claim.end)
+    .sort((a, b) => a.end - a.start - (b.end - b.start));
+}
+
+/** The claim after (direction +1) or before (-1) position `offset`, in reading order. */
+export function neighbourClaim(claims, offset, direction) {
+  const ordered = [...claims].sort((a, b) => a.start - b.start || a.end - b.end);
+  if (direction > 0) return ordered.find((claim) => claim.start > offset) ?? null;
+  for (let i = ordered.length - 1; i >= 0; i--) {
+    if (ordered[i].start < offset) return ordered[i];
+  }
+  return null;
+}
