@@ -2,7 +2,6 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
 
 from corpus.models import Document
 
@@ -10,21 +9,31 @@ STATEMENT_MAX_LENGTH = 1000
 TOPIC_MAX_LENGTH = 50
 
 
+def topic_key(name: str) -> str:
+    """What makes two topic names the same: Unicode case folding (SQLite's LOWER() folds
+    only ASCII, so the key is computed here rather than by the database)."""
+    return name.casefold()
+
+
 class Topic(models.Model):
     """A tag on claims, created on the fly by annotators; names are unique ignoring case."""
 
     name = models.CharField(max_length=TOPIC_MAX_LENGTH)
+    key = models.CharField(max_length=TOPIC_MAX_LENGTH * 3, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="topic_name_unique_ignoring_case"),
             models.CheckConstraint(condition=~models.Q(name=""), name="topic_name_not_empty"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = topic_key(self.name)  # derived, so it can never disagree with the name
+        super().save(*args, **kwargs)
 
 
 class ClaimQuerySet(models.QuerySet):

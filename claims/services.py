@@ -7,8 +7,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims.anchoring import AnchorError, anchor
-from claims.models import STATEMENT_MAX_LENGTH, TOPIC_MAX_LENGTH, Claim, Topic
+from claims.models import STATEMENT_MAX_LENGTH, TOPIC_MAX_LENGTH, Claim, Topic, topic_key
 from corpus.models import Document
+from corpus.text import TextError, check_storable
 
 MAX_TOPICS = 10
 
@@ -66,10 +67,17 @@ def can_change_claim(user: AbstractBaseUser, claim: Claim) -> bool:
     return claim.created_by_id == user.pk and can_annotate(user)
 
 
+def _storable(value: str, field: str) -> str:
+    try:
+        return check_storable(value)
+    except TextError as error:
+        raise ClaimError(str(error), field) from None
+
+
 def _clean_statement(statement: object) -> str:
     if not isinstance(statement, str) or not statement.strip():
         raise ClaimError(ERROR_STATEMENT_MISSING, "statement")
-    statement = statement.strip()
+    statement = _storable(statement.strip(), "statement")
     if len(statement) > STATEMENT_MAX_LENGTH:
         raise ClaimError(ERROR_STATEMENT_TOO_LONG, "statement")
     return statement
@@ -83,12 +91,12 @@ def _clean_topic_names(topics: object) -> list[str]:
         raise ClaimError(ERROR_TOPICS_NOT_LIST, "topics")
     names: dict[str, str] = {}
     for raw in topics:
-        name = " ".join(raw.split())
+        name = _storable(" ".join(raw.split()), "topics")
         if not name:
             continue
         if len(name) > TOPIC_MAX_LENGTH:
             raise ClaimError(ERROR_TOPIC_TOO_LONG.format(name=name[:60]), "topics")
-        names.setdefault(name.casefold(), name)
+        names.setdefault(topic_key(name), name)
     if len(names) > MAX_TOPICS:
         raise ClaimError(ERROR_TOO_MANY_TOPICS, "topics")
     return list(names.values())
@@ -98,13 +106,13 @@ def topics_get_or_create(names: list[str]) -> list[Topic]:
     """The topics of these names, creating the missing ones (matching ignores case)."""
     topics = []
     for name in names:
-        topic = Topic.objects.filter(name__iexact=name).first()
+        topic = Topic.objects.filter(key=topic_key(name)).first()
         if topic is None:
             try:
                 with transaction.atomic():
                     topic = Topic.objects.create(name=name)
             except IntegrityError:  # created by someone else just now
-                topic = Topic.objects.get(name__iexact=name)
+                topic = Topic.objects.get(key=topic_key(name))
         topics.append(topic)
     return topics
 

@@ -32,6 +32,14 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
+ERROR_BAD_CHARACTERS = (
+    "The text contains characters that cannot be stored (a NUL or a lone UTF-16 surrogate); "
+    "remove them and try again."
+)
+# NUL cannot be stored in PostgreSQL text; lone surrogates are not Unicode text at all.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 class TextError(ValueError):
     """Bytes that cannot become a document; the message is for the person who uploaded."""
 
@@ -58,6 +66,13 @@ def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\x00", "")
     return unicodedata.normalize("NFC", text)
+
+
+def check_storable(value: str) -> str:
+    """Refuse text typed into a field that a database could not store as it was typed."""
+    if _UNSTORABLE.search(value):
+        raise TextError(ERROR_BAD_CHARACTERS)
+    return value
 
 
 def is_normalised(text: str) -> bool:

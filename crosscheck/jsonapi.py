@@ -41,7 +41,7 @@ def read_json(request: HttpRequest) -> dict:
         raise ApiError(ERROR_TOO_LARGE, 413) from None
     try:
         data = json.loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: deep nesting
         raise ApiError(ERROR_NOT_JSON) from None
     if not isinstance(data, dict):
         raise ApiError(ERROR_NOT_OBJECT)

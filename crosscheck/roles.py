@@ -13,27 +13,32 @@ REVIEWER = "reviewer"
 EDITOR = "editor"
 ROLES = (ANNOTATOR, REVIEWER, EDITOR)
 
-_READ_CORPUS = ["corpus.view_source", "corpus.view_document", "claims.view_claim",
-                "claims.view_topic"]  # fmt: skip
+_READ = ["corpus.view_source", "corpus.view_document", "claims.view_claim", "claims.view_topic"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Annotators change and delete their own claims: checked by owner in claims.services.
-    ANNOTATOR: [*_READ_CORPUS, "corpus.add_source", "corpus.add_document", "claims.add_claim"],
-    REVIEWER: [*_READ_CORPUS],
+    ANNOTATOR: [*_READ, "corpus.add_source", "corpus.add_document", "claims.add_claim"],
+    REVIEWER: [*_READ],
     EDITOR: [
-        *_READ_CORPUS,
+        *_READ,
         "corpus.add_source",
         "corpus.change_source",
         "corpus.delete_source",
         "corpus.add_document",
         "corpus.change_document",
         "corpus.delete_document",
+        "claims.add_claim",
+        "claims.change_claim",
+        "claims.delete_claim",
+        "claims.add_topic",
+        "claims.change_topic",
+        "claims.delete_topic",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
         "auth.view_group",
         "auth.change_group",
-    ],  # fmt: skip
+    ],
 }
 
 

@@ -38,3 +38,36 @@ def make_document(text: str | None = None, *, source: Source | None = None, **fi
         user=fields.pop("user", None),
         **fields,
     )
+
+
+def make_claim(
+    document: Document | None = None,
+    *,
+    user=None,
+    quote: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    statement: str = "The passage claims something.",
+    topics: list[str] | None = None,
+):
+    """A claim through ``claims.services.claim_create``: on ``quote`` (its first occurrence),
+    on ``start``/``end``, or on the document's first word."""
+    from claims.services import claim_create
+
+    document = document or make_document()
+    text = document.text
+    if quote is not None:
+        start = text.index(quote)
+        end = start + len(quote)
+    elif start is None or end is None:
+        start = len(text) - len(text.lstrip())
+        end = start + len(text[start:].split()[0])
+    return claim_create(
+        document=document,
+        start=start,
+        end=end,
+        quote=text[start:end],
+        statement=statement,
+        topics=topics or [],
+        user=user or make_user("annotator"),
+    )

@@ -126,19 +126,31 @@ export function stackSpans(spans) {
   return pieces;
 }
 
-/** The claims covering `offset` (start <= offset < end), innermost (shortest) first. */
+// The claims below are "located": their u16Start/u16End give their span in UTF-16 units.
+
+/** The claims covering UTF-16 `offset` (u16Start <= offset < u16End), innermost first. */
 export function claimsAt(claims, offset) {
   return claims
-    .filter((claim) => claim.start <= offset && offset < claim.end)
-    .sort((a, b) => a.end - a.start - (b.end - b.start));
+    .filter((claim) => claim.u16Start <= offset && offset < claim.u16End)
+    .sort((a, b) => a.u16End - a.u16Start - (b.u16End - b.u16Start));
 }
 
-/** The claim after (direction +1) or before (-1) position `offset`, in reading order. */
-export function neighbourClaim(claims, offset, direction) {
-  const ordered = [...claims].sort((a, b) => a.start - b.start || a.end - b.end);
-  if (direction > 0) return ordered.find((claim) => claim.start > offset) ?? null;
+/** Claims in reading order: by start, then the shorter first. */
+export function readingOrder(claims) {
+  return [...claims].sort((a, b) => a.u16Start - b.u16Start || a.u16End - b.u16End);
+}
+
+/** The claim after (direction +1) or before (-1) `current` in reading order; with no
+ * current claim, the first claim starting at or after (or before) UTF-16 `offset`. */
+export function neighbourClaim(claims, current, offset, direction) {
+  const ordered = readingOrder(claims);
+  if (current) {
+    const at = ordered.findIndex((claim) => claim.id === current.id);
+    return ordered[at + direction] ?? null;
+  }
+  if (direction > 0) return ordered.find((claim) => claim.u16Start >= offset) ?? null;
   for (let i = ordered.length - 1; i >= 0; i--) {
-    if (ordered[i].start < offset) return ordered[i];
+    if (ordered[i].u16Start < offset) return ordered[i];
   }
   return null;
 }

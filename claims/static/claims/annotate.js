@@ -1,7 +1,14 @@
 // The reading and annotating page: highlights, selection → new claim, the claim panel with
 // editing in place, and keyboard navigation. Server data arrives through json_script.
 
-import { buildIndex, claimsAt, neighbourClaim, spanFromSelection, toUtf16 } from "./anchoring.js";
+import {
+  buildIndex,
+  claimsAt,
+  neighbourClaim,
+  readingOrder,
+  spanFromSelection,
+  toUtf16,
+} from "./anchoring.js";
 import { Painter, TextMap } from "./highlights.js";
 
 const config = JSON.parse(document.getElementById("annotate-config").textContent);
@@ -24,6 +31,7 @@ const countLine = el("claim-count");
 
 let claims = JSON.parse(document.getElementById("claims-data").textContent).map(locate);
 let pendingSpan = null; // the current selection, as a claim span
+let formSpan = null; // the span the open new-claim form is for
 let current = null; // the claim the reader is on
 
 function locate(claim) {
@@ -87,19 +95,21 @@ function selectionSpan() {
 }
 
 document.addEventListener("selectionchange", () => {
-  if (!config.canAnnotate) return;
+  if (!config.canAnnotate || !form.hidden) return;
   pendingSpan = selectionSpan();
   newClaimButton.hidden = pendingSpan === null;
 });
 
 function openForm() {
   if (!config.canAnnotate) return;
-  const span = pendingSpan ?? selectionSpan();
+  // The live selection: "selectionchange" may not have fired yet after a quick keystroke.
+  const span = selectionSpan() ?? pendingSpan;
   if (!span) {
     say("Select the passage of the claim first.");
     return;
   }
-  pendingSpan = span;
+  formSpan = span;
+  say(""); // so the next "Claim saved." is announced (and seen) afresh
   formQuote.textContent = span.quote;
   formError.hidden = true;
   form.hidden = false;
@@ -111,7 +121,9 @@ function openForm() {
 function closeForm() {
   form.hidden = true;
   form.reset();
-  pendingSpan = null;
+  formSpan = null;
+  pendingSpan = selectionSpan();
+  newClaimButton.hidden = pendingSpan === null;
   painter.mark(current);
 }
 
@@ -124,6 +136,7 @@ function showFormError(message) {
   formError.hidden = false;
 }
 
+newClaimButton.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
 newClaimButton.addEventListener("click", openForm);
 el("claim-form-cancel").addEventListener("click", closeForm);
 
@@ -137,9 +150,9 @@ form.addEventListener("submit", async (event) => {
   const submit = form.querySelector('button[type="submit"]');
   submit.disabled = true; // one request per click, however often it is pressed
   const { ok, data } = await api("POST", config.claimsUrl, {
-    start: pendingSpan.start,
-    end: pendingSpan.end,
-    quote: pendingSpan.quote,
+    start: formSpan.start,
+    end: formSpan.end,
+    quote: formSpan.quote,
     statement: statementInput.value,
     topics: topicList(topicsInput.value),
   });
@@ -150,8 +163,8 @@ form.addEventListener("submit", async (event) => {
   }
   const claim = locate(data.claim);
   claims.push(claim);
-  closeForm();
   document.getSelection().removeAllRanges();
+  closeForm();
   repaint();
   goTo(claim, { scroll: false });
   say("Claim saved.");
@@ -299,8 +312,15 @@ function goTo(claim, { scroll = true, flash = false } = {}) {
   showClaims(claimsAt(claims, claim.u16Start));
 }
 
-container.addEventListener("mouseup", (event) => {
-  if (!document.getSelection().isCollapsed) return; // a selection, not a click
+let pressedAt = null;
+container.addEventListener("mousedown", (event) => {
+  pressedAt = { x: event.clientX, y: event.clientY };
+});
+
+container.addEventListener("click", (event) => {
+  // A drag selects text; only a click that stayed in place opens the claims under it.
+  const moved = pressedAt && Math.hypot(event.clientX - pressedAt.x, event.clientY - pressedAt.y);
+  if (moved > 4) return;
   const u16 = textMap.offsetAtPoint(event.clientX, event.clientY);
   if (u16 === null) return;
   const here = claimsAt(claims, u16);
@@ -322,14 +342,13 @@ function firstVisibleOffset() {
 }
 
 function step(direction) {
-  const from = current ? current.u16Start : direction > 0 ? firstVisibleOffset() - 1 : firstVisibleOffset();
-  const next = neighbourClaim(claims, from, direction);
+  const next = neighbourClaim(claims, current, firstVisibleOffset(), direction);
   if (!next) {
     say(direction > 0 ? "No claim after this one." : "No claim before this one.");
     return;
   }
   goTo(next);
-  const position = [...claims].sort((a, b) => a.start - b.start || a.end - b.end).indexOf(next) + 1;
+  const position = readingOrder(claims).indexOf(next) + 1;
   say(`Claim ${position} of ${claims.length}: ${next.statement}`);
 }
 
