@@ -6,9 +6,12 @@ Offsets into it count Unicode code points, as Python string indices do.
 """
 
 import hashlib
+import html
 import re
 import unicodedata
 from html.parser import HTMLParser
+
+from django.utils.safestring import SafeString, mark_safe
 
 ERROR_EMPTY = "The file is empty: there is no text to import."
 ERROR_BLANK = "The file holds only white space: there is no text to import."
@@ -120,6 +123,20 @@ def segments(text: str) -> list[tuple[int, str, bool]]:
     if position < len(text):
         result.append((position, text[position:], True))
     return result
+
+
+def text_html(text: str) -> SafeString:
+    """The text as HTML for the reading page: a ``<p>`` per paragraph and a hidden
+    ``<span class="sep">`` per run of blank lines, each with its code-point ``data-start``,
+    so the page's text content is exactly ``text``. Built here with the standard library's
+    escaping, not in a template loop, because a long document has thousands of pieces."""
+    parts = []
+    for start, piece, is_paragraph in segments(text):
+        if is_paragraph:
+            parts.append(f'<p data-start="{start}">{html.escape(piece)}</p>')
+        else:
+            parts.append(f'<span class="sep" data-start="{start}">{html.escape(piece)}</span>')
+    return mark_safe("".join(parts))  # every piece of text is escaped above
 
 
 class _TextExtractor(HTMLParser):

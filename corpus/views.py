@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from claims.api import claims_payload
 from claims.models import Topic
 from claims.services import can_annotate
-from corpus import text as text_utils
 from corpus.filters import DocumentFilter, SourceFilter
 from corpus.forms import DocumentUploadForm
 from corpus.models import Document, Source
 from corpus.services import DocumentImportError, document_import, source_get_or_create
+from corpus.text import text_html
 
 PAGE_SIZE = 50
 
@@ -47,8 +47,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document.objects.select_related("source", "imported_by"), pk=pk)
     context = {
         "document": document,
-        "segments": text_utils.segments(document.text),
-        "claims": claims_payload(document, request.user),
+        "text_html": text_html(document.text),
+        "claims": claims_payload(document.claims.all(), request.user),
         "annotate_config": {
             "documentId": document.pk,
             "claimsUrl": reverse("claims:api-document-claims", args=[document.pk]),

@@ -102,3 +102,13 @@ def test_segments_treat_a_run_of_blank_lines_as_one_separator():
         (5, "\n\n\n\n", False),
         (9, "Two", True),
     ]
+
+
+def test_text_html_escapes_markup_and_keeps_the_exact_text():
+    source = "Title <script>alert(1)</script>\n\n\n“Quoted” & 'single' 😀"
+    rendered = str(text.text_html(source))
+    assert rendered == (
+        '<p data-start="0">Title &lt;script&gt;alert(1)&lt;/script&gt;</p>'
+        '<span class="sep" data-start="31">\n\n\n</span>'
+        '<p data-start="34">“Quoted” &amp; &#x27;single&#x27; 😀</p>'
+    )

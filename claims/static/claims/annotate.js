@@ -408,4 +408,5 @@ window.addEventListener("hashchange", openFromHash);
 
 repaint();
 openFromHash();
+container.dataset.readyMs = performance.now().toFixed(1); // since navigation start
 container.dataset.ready = "true";
