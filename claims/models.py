@@ -2,11 +2,15 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from corpus.models import Document
 
 STATEMENT_MAX_LENGTH = 1000
 TOPIC_MAX_LENGTH = 50
+RATIONALE_MAX_LENGTH = 4000
+EVIDENCE_TEXT_MAX_LENGTH = 10_000
+URL_MAX_LENGTH = 2000
 
 
 def topic_key(name: str) -> str:
@@ -115,3 +119,180 @@ class Claim(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.document.get_absolute_url()}#claim-{self.public_id}"
+
+
+class Relation(models.TextChoices):
+    CONTRADICTS = "contradicts", "contradicts"
+    CORROBORATES = "corroborates", "corroborates"
+    QUALIFIES = "qualifies", "qualifies"
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", "pending review"
+    CONFIRMED = "confirmed", "confirmed"
+    REJECTED = "rejected", "rejected"
+    DISPUTED = "disputed", "disputed"
+    NEEDS_EVIDENCE = "needs_evidence", "needs evidence"
+
+
+class ClaimLinkQuerySet(models.QuerySet):
+    def of_claim(self, claim: Claim) -> "ClaimLinkQuerySet":
+        """The links with ``claim`` on either side."""
+        return self.filter(models.Q(left=claim) | models.Q(right=claim))
+
+    def with_sides(self) -> "ClaimLinkQuerySet":
+        """Both claims with their documents (text unloaded), sources and authors."""
+        return self.select_related(
+            "left__document__source", "right__document__source", "left__created_by",
+            "right__created_by", "created_by",
+        ).defer("left__document__text", "right__document__text")  # fmt: skip
+
+
+class ClaimLink(models.Model):
+    """An unordered pair of claims from different documents and how they relate.
+
+    The pair is stored in a canonical order (``left`` has the smaller id), so the database
+    refuses the same pair twice in either order. Only ``claims.services`` writes links."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    left = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_as_left")
+    right = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_as_right")
+    relation = models.CharField(max_length=20, choices=Relation.choices)
+    rationale = models.TextField(max_length=RATIONALE_MAX_LENGTH)
+    review_state = models.CharField(
+        max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_links"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ClaimLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(left=models.F("right")), name="link_not_to_itself"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left__lt=models.F("right")), name="link_pair_in_canonical_order"
+            ),
+            models.UniqueConstraint(fields=["left", "right"], name="link_pair_once"),
+            models.CheckConstraint(
+                condition=models.Q(relation__in=Relation.values), name="link_relation_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_state__in=ReviewState.values),
+                name="link_review_state_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rationale=""), name="link_rationale_not_empty"
+            ),
+        ]
+        indexes = [
+            # A claim's links are found from either side; "left" is covered by link_pair_once.
+            models.Index(fields=["right"], name="link_right_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.left_id} {self.relation} {self.right_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:link", args=[self.public_id])
+
+    def other_side(self, claim: Claim) -> Claim:
+        return self.right if claim.pk == self.left_id else self.left
+
+
+class EvidenceKind(models.TextChoices):
+    CITATION = "citation", "citation"
+    URL = "url", "web address"
+    QUOTE = "quote", "quoted passage"
+    PASSAGE = "passage", "passage of a stored document"
+
+
+class Bearing(models.TextChoices):
+    SUPPORTS = "supports", "supports"
+    REFUTES = "refutes", "refutes"
+
+
+class Evidence(models.Model):
+    """What a claim or a link rests on: a citation, a web address, a quoted passage, or a
+    passage of a stored document anchored like a claim. Attached to exactly one claim or
+    one link. Only ``claims.services`` writes evidence; the server never fetches URLs."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    link = models.ForeignKey(
+        ClaimLink, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    kind = models.CharField(max_length=10, choices=EvidenceKind.choices)
+    bearing = models.CharField(max_length=10, choices=Bearing.choices, default=Bearing.SUPPORTS)
+    citation = models.TextField(blank=True, max_length=EVIDENCE_TEXT_MAX_LENGTH)
+    url = models.CharField(blank=True, max_length=URL_MAX_LENGTH)
+    quote = models.TextField(blank=True, max_length=EVIDENCE_TEXT_MAX_LENGTH)
+    # A passage of a stored document, anchored like a claim (code points, quote, context).
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="cited_passages"
+    )
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(claim__isnull=False, link__isnull=True)
+                | models.Q(claim__isnull=True, link__isnull=False),
+                name="evidence_on_claim_or_link",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=EvidenceKind.values), name="evidence_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(bearing__in=Bearing.values), name="evidence_bearing_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(url="") | models.Q(url__regex=r"^https?://[^\s]+$"),
+                name="evidence_url_is_http",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="citation") | ~models.Q(citation=""),
+                name="evidence_citation_has_text",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="url") | ~models.Q(url=""), name="evidence_url_has_url"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="quote") | ~models.Q(quote=""),
+                name="evidence_quote_has_text",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="passage")
+                | models.Q(
+                    document__isnull=False,
+                    start__isnull=False,
+                    end__isnull=False,
+                    start__lt=models.F("end"),
+                )
+                & ~models.Q(quote=""),
+                name="evidence_passage_is_anchored",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.bearing})"

@@ -4,12 +4,28 @@ deleted; each checks the user's role and ownership, the input, and edit conflict
 from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from claims.anchoring import AnchorError, anchor
-from claims.models import STATEMENT_MAX_LENGTH, TOPIC_MAX_LENGTH, Claim, Topic, topic_key
+from claims.anchoring import AnchorError, anchor, shorten
+from claims.models import (
+    EVIDENCE_TEXT_MAX_LENGTH,
+    RATIONALE_MAX_LENGTH,
+    STATEMENT_MAX_LENGTH,
+    TOPIC_MAX_LENGTH,
+    URL_MAX_LENGTH,
+    Bearing,
+    Claim,
+    ClaimLink,
+    Evidence,
+    EvidenceKind,
+    Relation,
+    Topic,
+    topic_key,
+)
 from corpus.models import Document
 from corpus.text import TextError, check_storable
 
@@ -68,10 +84,6 @@ def editable_by(user: AbstractBaseUser) -> Callable[[int], bool]:
     if can_annotate(user):
         return lambda author_id: author_id == user.pk
     return lambda author_id: False
-
-
-def can_change_claim(user: AbstractBaseUser, claim: Claim) -> bool:
-    return editable_by(user)(claim.created_by_id)
 
 
 def _storable(value: str, field: str) -> str:
@@ -173,35 +185,288 @@ def claim_update(
     """Change a claim's statement and topics. ``version`` is the version the user edited;
     if the claim has changed since, nothing is saved (``ClaimConflict``). The anchor stays:
     a different passage is a different claim."""
-    if not can_change_claim(user, claim):
+    if not can_change(user, claim):
         raise ClaimPermissionDenied(ERROR_NOT_OWNER)
     sent = _parse_version(version)
     statement = _clean_statement(statement)
     topic_names = _clean_topic_names(topics)
-    # Compare-and-set: only the edit based on the current version wins.
-    updated = Claim.objects.filter(pk=claim.pk, version=sent).update(
-        statement=statement, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        _raise_conflict(claim, sent)
-    claim.refresh_from_db()
+    _compare_and_set(Claim, claim, sent, ERROR_GONE, statement=statement)
     claim.topics.set(topics_get_or_create(topic_names))
     return claim
 
 
 @transaction.atomic
-def claim_delete(*, claim: Claim, version: object, user: AbstractBaseUser) -> None:
-    """Delete a claim, unless it changed since the user saw it (``ClaimConflict``)."""
-    if not can_change_claim(user, claim):
+def claim_delete(
+    *, claim: Claim, version: object, user: AbstractBaseUser, confirm: object = False
+) -> None:
+    """Delete a claim, unless it changed since the user saw it (``ClaimConflict``). Its
+    links and the evidence on it or them go with it, only when ``confirm`` is True."""
+    if not can_change(user, claim):
         raise ClaimPermissionDenied(ERROR_NOT_OWNER)
     sent = _parse_version(version)
-    deleted, _ = Claim.objects.filter(pk=claim.pk, version=sent).delete()
+    _require_confirmation("claim", dependents_of_claim(claim), confirm)
+    _delete_if_current(Claim, claim, sent, ERROR_GONE)
+
+
+# --- Links ---------------------------------------------------------------------------
+
+ERROR_LINK_SELF = "A claim cannot be linked to itself."
+ERROR_LINK_SAME_DOCUMENT = (
+    "Both claims are in the same document; links compare claims across sources and documents."
+)
+ERROR_LINK_EXISTS = "These two claims are already linked (as “{relation}”); edit that link instead."
+ERROR_RELATION = "Choose how the claims relate: contradicts, corroborates or qualifies."
+ERROR_RATIONALE_MISSING = "Write the rationale: why these claims conflict, agree or qualify."
+ERROR_RATIONALE_TOO_LONG = f"The rationale is too long: at most {RATIONALE_MAX_LENGTH} characters."
+ERROR_NOT_LINK_OWNER = "Only the annotator who made this link, or an editor, can change it."
+ERROR_LINK_GONE = "This link no longer exists; someone deleted it."
+ERROR_HAS_DEPENDENTS = (
+    "Deleting this {thing} also deletes {dependents}. Confirm to delete them together."
+)
+
+
+def _clean_choice(value: object, choices: type[models.TextChoices], message: str, field: str):
+    if value not in choices.values:
+        raise ClaimError(message, field)
+    return value
+
+
+def _clean_text(value: object, *, field: str, missing: str, limit: int, too_long: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ClaimError(missing, field)
+    value = _storable(value.strip(), field)
+    if len(value) > limit:
+        raise ClaimError(too_long, field)
+    return value
+
+
+def _clean_rationale(rationale: object) -> str:
+    return _clean_text(
+        rationale,
+        field="rationale",
+        missing=ERROR_RATIONALE_MISSING,
+        limit=RATIONALE_MAX_LENGTH,
+        too_long=ERROR_RATIONALE_TOO_LONG,
+    )
+
+
+def link_create(
+    *, claim: Claim, other: Claim, relation: object, rationale: object, user: AbstractBaseUser
+) -> ClaimLink:
+    """Link two claims of different documents. The pair is unordered: it is stored with the
+    smaller id on the left, so the same two claims cannot be linked twice in any order."""
+    if not can_annotate(user):
+        raise ClaimPermissionDenied(ERROR_NOT_ANNOTATOR)
+    if claim.pk == other.pk:
+        raise ClaimError(ERROR_LINK_SELF, "other")
+    if claim.document_id == other.document_id:
+        raise ClaimError(ERROR_LINK_SAME_DOCUMENT, "other")
+    relation = _clean_choice(relation, Relation, ERROR_RELATION, "relation")
+    rationale = _clean_rationale(rationale)
+    left, right = sorted((claim, other), key=lambda side: side.pk)
+    existing = ClaimLink.objects.filter(left=left, right=right).first()
+    if existing is not None:
+        raise ClaimError(ERROR_LINK_EXISTS.format(relation=existing.relation), "other")
+    link = ClaimLink(
+        left=left, right=right, relation=relation, rationale=rationale, created_by=user
+    )
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError:
+        existing = ClaimLink.objects.filter(left=left, right=right).first()
+        if existing is None:
+            raise
+        raise ClaimError(ERROR_LINK_EXISTS.format(relation=existing.relation), "other") from None
+    return link
+
+
+def can_change(user: AbstractBaseUser, thing: "Claim | ClaimLink | Evidence") -> bool:
+    """Owners (still annotators) and editors change claims, links and evidence."""
+    return editable_by(user)(thing.created_by_id)
+
+
+def _compare_and_set(model, obj, sent: int, gone: str, **changes) -> None:
+    """Apply ``changes`` only if ``obj`` is still at version ``sent``; else refuse."""
+    updated = model.objects.filter(pk=obj.pk, version=sent).update(
+        version=F("version") + 1, updated_at=timezone.now(), **changes
+    )
+    if not updated:
+        _refuse_stale(model, obj, sent, gone)
+    obj.refresh_from_db()
+
+
+def _delete_if_current(model, obj, sent: int, gone: str) -> None:
+    deleted, _ = model.objects.filter(pk=obj.pk, version=sent).delete()
     if not deleted:
-        _raise_conflict(claim, sent)
+        _refuse_stale(model, obj, sent, gone)
 
 
-def _raise_conflict(claim: Claim, sent: int) -> None:
-    current = Claim.objects.filter(pk=claim.pk).values_list("version", flat=True).first()
+def _refuse_stale(model, obj, sent: int, gone: str) -> None:
+    """Raise the refusal for a write based on version ``sent`` that did not apply."""
+    current = model.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
     if current is None:
-        raise ClaimGone(ERROR_GONE)
+        raise ClaimGone(gone)
     raise ClaimConflict(ERROR_CONFLICT.format(current=current, sent=sent), "version")
+
+
+@transaction.atomic
+def link_update(
+    *, link: ClaimLink, relation: object, rationale: object, version: object, user
+) -> ClaimLink:
+    if not can_change(user, link):
+        raise ClaimPermissionDenied(ERROR_NOT_LINK_OWNER)
+    sent = _parse_version(version)
+    relation = _clean_choice(relation, Relation, ERROR_RELATION, "relation")
+    rationale = _clean_rationale(rationale)
+    _compare_and_set(ClaimLink, link, sent, ERROR_LINK_GONE, relation=relation, rationale=rationale)
+    return link
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def dependents_of_claim(claim: Claim) -> dict[str, int]:
+    """What deleting the claim takes with it: its links and all evidence on it or them."""
+    links = ClaimLink.objects.of_claim(claim)
+    evidence = Evidence.objects.filter(models.Q(claim=claim) | models.Q(link__in=links))
+    return {"links": links.count(), "evidence": evidence.count()}
+
+
+def _describe(dependents: dict[str, int]) -> str:
+    parts = []
+    if dependents.get("links"):
+        parts.append(_count(dependents["links"], "link", "links"))
+    if dependents.get("evidence"):
+        parts.append(_count(dependents["evidence"], "evidence item", "evidence items"))
+    return " and ".join(parts)
+
+
+def _require_confirmation(thing: str, dependents: dict[str, int], confirm: object) -> None:
+    if any(dependents.values()) and confirm is not True:
+        raise ClaimConflict(
+            ERROR_HAS_DEPENDENTS.format(thing=thing, dependents=_describe(dependents)), "confirm"
+        )
+
+
+@transaction.atomic
+def link_delete(*, link: ClaimLink, version: object, user, confirm: object = False) -> None:
+    """Delete a link; its evidence goes with it, only when ``confirm`` is True."""
+    if not can_change(user, link):
+        raise ClaimPermissionDenied(ERROR_NOT_LINK_OWNER)
+    sent = _parse_version(version)
+    _require_confirmation("link", {"evidence": link.evidence.count()}, confirm)
+    _delete_if_current(ClaimLink, link, sent, ERROR_LINK_GONE)
+
+
+# --- Evidence ------------------------------------------------------------------------
+
+ERROR_EVIDENCE_TARGET = "Evidence is attached to exactly one claim or one link."
+ERROR_EVIDENCE_KIND = "Choose the kind of evidence: citation, web address, quote or passage."
+ERROR_BEARING = "Choose whether the evidence supports or refutes."
+ERROR_CITATION_MISSING = "Write the citation: author, title, publisher, year, page."
+ERROR_QUOTE_MISSING = "Paste the quoted passage."
+ERROR_URL_MISSING = "Give the web address (starting with http:// or https://)."
+ERROR_URL_SCHEME = (
+    "Only web addresses starting with http:// or https:// are accepted; “{url}” is not one."
+)
+ERROR_TEXT_TOO_LONG = f"The text is too long: at most {EVIDENCE_TEXT_MAX_LENGTH} characters."
+ERROR_URL_TOO_LONG = f"The web address is too long: at most {URL_MAX_LENGTH} characters."
+ERROR_NOT_EVIDENCE_OWNER = "Only the person who added this evidence, or an editor, can change it."
+ERROR_EVIDENCE_GONE = "This evidence no longer exists; someone deleted it."
+ERROR_PASSAGE_DOCUMENT = "Choose the document the passage comes from."
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def clean_url(url: object) -> str:
+    """An http(s) URL, or a refusal naming what was given. ``javascript:``, ``data:`` and
+    every other scheme, in any spelling, are refused; the server never fetches it."""
+    if not isinstance(url, str) or not url.strip():
+        raise ClaimError(ERROR_URL_MISSING, "url")
+    url = _storable(url.strip(), "url")
+    if len(url) > URL_MAX_LENGTH:
+        raise ClaimError(ERROR_URL_TOO_LONG, "url")
+    scheme, _, rest = url.partition(":")
+    if scheme.lower() in {"http", "https"}:
+        url = scheme.lower() + ":" + rest
+    try:
+        _url_validator(url)
+    except ValidationError:
+        raise ClaimError(ERROR_URL_SCHEME.format(url=shorten(url)), "url") from None
+    return url
+
+
+def _clean_evidence_text(value: object, field: str, missing: str) -> str:
+    return _clean_text(
+        value, field=field, missing=missing, limit=EVIDENCE_TEXT_MAX_LENGTH,
+        too_long=ERROR_TEXT_TOO_LONG,
+    )  # fmt: skip
+
+
+def evidence_add(
+    *,
+    claim: Claim | None = None,
+    link: ClaimLink | None = None,
+    kind: object,
+    bearing: object,
+    citation: object = "",
+    url: object = "",
+    quote: object = "",
+    document: Document | None = None,
+    start: object = None,
+    end: object = None,
+    user: AbstractBaseUser,
+) -> Evidence:
+    """Attach evidence to one claim or one link. A ``passage`` is anchored in ``document``
+    exactly like a claim: the quote must match the text at ``start``–``end``."""
+    if not can_annotate(user):
+        raise ClaimPermissionDenied(ERROR_NOT_ANNOTATOR)
+    if (claim is None) == (link is None):
+        raise ClaimError(ERROR_EVIDENCE_TARGET, "target")
+    kind = _clean_choice(kind, EvidenceKind, ERROR_EVIDENCE_KIND, "kind")
+    bearing = _clean_choice(bearing, Bearing, ERROR_BEARING, "bearing")
+    evidence = Evidence(claim=claim, link=link, kind=kind, bearing=bearing, created_by=user)
+    if kind == EvidenceKind.CITATION:
+        evidence.citation = _clean_evidence_text(citation, "citation", ERROR_CITATION_MISSING)
+    elif kind == EvidenceKind.URL:
+        evidence.url = clean_url(url)
+        if isinstance(citation, str) and citation.strip():  # an optional title for the page
+            evidence.citation = _clean_evidence_text(citation, "citation", "")
+    elif kind == EvidenceKind.QUOTE:
+        evidence.quote = _clean_evidence_text(quote, "quote", ERROR_QUOTE_MISSING)
+        if isinstance(citation, str) and citation.strip():  # where the quote is from
+            evidence.citation = _clean_evidence_text(citation, "citation", "")
+    else:
+        if document is None:
+            raise ClaimError(ERROR_PASSAGE_DOCUMENT, "document")
+        try:
+            anchored = anchor(document.text, start, end, quote)
+        except AnchorError as error:
+            raise ClaimError(str(error), error.field) from None
+        evidence.document = document
+        for field, value in anchored.items():
+            setattr(evidence, field, value)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_update(*, evidence: Evidence, bearing: object, version: object, user) -> Evidence:
+    """Change whether evidence supports or refutes. Its content is what was cited: to cite
+    something else, remove it and add the new evidence."""
+    if not can_change(user, evidence):
+        raise ClaimPermissionDenied(ERROR_NOT_EVIDENCE_OWNER)
+    sent = _parse_version(version)
+    bearing = _clean_choice(bearing, Bearing, ERROR_BEARING, "bearing")
+    _compare_and_set(Evidence, evidence, sent, ERROR_EVIDENCE_GONE, bearing=bearing)
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence, version: object, user) -> None:
+    if not can_change(user, evidence):
+        raise ClaimPermissionDenied(ERROR_NOT_EVIDENCE_OWNER)
+    sent = _parse_version(version)
+    _delete_if_current(Evidence, evidence, sent, ERROR_EVIDENCE_GONE)

@@ -9,5 +9,12 @@ urlpatterns = [
     path(
         "api/documents/<int:document_id>/claims/", api.document_claims, name="api-document-claims"
     ),
+    path("links/<uuid:public_id>/", views.link_detail, name="link"),
+    path("api/claims/search/", api.claim_search, name="api-claim-search"),
     path("api/claims/<uuid:public_id>/", api.claim_detail, name="api-claim"),
+    path("api/claims/<uuid:public_id>/links/", api.claim_links, name="api-claim-links"),
+    path("api/claims/<uuid:public_id>/evidence/", api.claim_evidence, name="api-claim-evidence"),
+    path("api/links/<uuid:public_id>/", api.link_detail, name="api-link"),
+    path("api/links/<uuid:public_id>/evidence/", api.link_evidence, name="api-link-evidence"),
+    path("api/evidence/<uuid:public_id>/", api.evidence_detail, name="api-evidence"),
 ]

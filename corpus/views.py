@@ -20,6 +20,12 @@ from corpus.services import DocumentImportError, document_import, source_get_or_
 from corpus.text import text_html
 
 PAGE_SIZE = 50
+# Endpoint addresses handed to the page's scripts, which put the real id in place of this.
+ID_PLACEHOLDER = uuid.UUID(int=0)
+
+
+def _url_template(name: str) -> str:
+    return reverse(name, args=[ID_PLACEHOLDER])
 
 
 def _page(request: HttpRequest, queryset):
@@ -52,7 +58,13 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "annotate_config": {
             "documentId": document.pk,
             "claimsUrl": reverse("claims:api-document-claims", args=[document.pk]),
-            "claimUrl": reverse("claims:api-claim", args=[uuid.UUID(int=0)]),
+            "claimUrl": _url_template("claims:api-claim"),
+            "claimLinksUrl": _url_template("claims:api-claim-links"),
+            "claimEvidenceUrl": _url_template("claims:api-claim-evidence"),
+            "linkUrl": _url_template("claims:api-link"),
+            "linkEvidenceUrl": _url_template("claims:api-link-evidence"),
+            "evidenceUrl": _url_template("claims:api-evidence"),
+            "searchUrl": reverse("claims:api-claim-search"),
             "canAnnotate": can_annotate(request.user),
             "topics": list(Topic.objects.values_list("name", flat=True)[:500]),
         },

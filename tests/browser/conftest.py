@@ -61,8 +61,13 @@ _TEXT_POINT = """([needle, edge, scroll]) => {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const at = node.data.indexOf(needle);
     if (at < 0) continue;
-    if (scroll) node.parentElement.scrollIntoView({ block: "start" });
     const range = new Range();
+    if (scroll) {
+      // The needle a third of the way down: away from the edges, where a drag autoscrolls.
+      range.setStart(node, at);
+      range.setEnd(node, at + 1);
+      window.scrollBy(0, range.getBoundingClientRect().top - window.innerHeight / 3);
+    }
     const index = edge === "start" ? at : at + needle.length;
     // The whole first or last character (two UTF-16 units for an astral one).
     const width = edge === "start" ? (node.data.codePointAt(at) > 0xffff ? 2 : 1)

@@ -9,10 +9,11 @@ import {
   spanFromSelection,
   toUtf16,
 } from "./anchoring.js";
+import { api, node } from "./api.js";
+import { ClaimPanel, topicList } from "./cards.js";
 import { Painter, TextMap } from "./highlights.js";
 
 const config = JSON.parse(document.getElementById("annotate-config").textContent);
-const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const container = document.getElementById("document-text");
 const textMap = new TextMap(container);
 const index = buildIndex(textMap.text);
@@ -52,33 +53,6 @@ function say(message) {
   statusLine.textContent = message;
 }
 
-function claimUrl(id) {
-  return config.claimUrl.replace("00000000-0000-0000-0000-000000000000", id);
-}
-
-const NETWORK_ERROR = "Could not reach Crosscheck; nothing was saved. Check your connection and try again.";
-
-async function api(method, url, body) {
-  let response;
-  try {
-    response = await fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken, Accept: "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    return { ok: false, status: 0, data: { error: NETWORK_ERROR } };
-  }
-  let data = {};
-  try {
-    data = await response.json();
-  } catch {
-    data = { error: `Crosscheck answered with an error (${response.status}); nothing was saved.` };
-  }
-  return { ok: response.ok, status: response.status, data };
-}
-
 // --- Selection → new claim -------------------------------------------------------------
 
 function selectionSpan() {
@@ -95,6 +69,7 @@ function selectionSpan() {
 }
 
 document.addEventListener("selectionchange", () => {
+  evidenceMode.updateButton();
   if (!config.canAnnotate || !form.hidden) return;
   pendingSpan = selectionSpan();
   newClaimButton.hidden = pendingSpan === null;
@@ -125,10 +100,6 @@ function closeForm() {
   pendingSpan = selectionSpan();
   newClaimButton.hidden = pendingSpan === null;
   painter.mark(current);
-}
-
-function topicList(value) {
-  return value.split(",").map((name) => name.trim()).filter(Boolean);
 }
 
 function showFormError(message) {
@@ -172,122 +143,21 @@ form.addEventListener("submit", async (event) => {
 
 // --- The claim panel -------------------------------------------------------------------
 
-function node(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === "text") element.textContent = value;
-    else element.setAttribute(name, value);
-  }
-  element.append(...children);
-  return element;
-}
-
-function showClaims(list) {
-  details.replaceChildren();
-  if (list.length === 0) return;
-  const heading = list.length === 1 ? "1 claim here" : `${list.length} claims here`;
-  details.append(node("h3", { text: heading }));
-  const items = node("ol", { class: "claims-here" });
-  for (const claim of list) items.append(claimCard(claim));
-  details.append(items);
-}
-
-function claimCard(claim) {
-  const card = node("li", { class: "claim-card", "data-claim": claim.id });
-  const when = new Date(claim.created).toISOString().slice(0, 10);
-  card.append(
-    node("p", { class: "claim-statement", text: claim.statement }),
-    node("blockquote", { class: "claim-quote", text: shorten(claim.quote, 240) }),
-    node("p", { class: "claim-meta", text: `by ${claim.author} on ${when}` }),
-  );
-  if (claim.topics.length) {
-    const topics = node("ul", { class: "topics", "aria-label": "Topics" });
-    for (const topic of claim.topics) topics.append(node("li", { class: "topic", text: topic }));
-    card.append(topics);
-  }
-  if (claim.can_edit) {
-    const actions = node("div", { class: "card-actions" });
-    const edit = node("button", { type: "button", class: "link-like", text: "Edit" });
-    edit.setAttribute("aria-label", `Edit claim: ${shorten(claim.statement, 60)}`);
-    edit.addEventListener("click", () => editCard(card, claim));
-    const remove = node("button", { type: "button", class: "link-like danger", text: "Delete" });
-    remove.setAttribute("aria-label", `Delete claim: ${shorten(claim.statement, 60)}`);
-    remove.addEventListener("click", () => confirmDelete(card, claim));
-    actions.append(edit, remove);
-    card.append(actions);
-  }
-  return card;
-}
-
-function shorten(text, limit) {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
-}
-
-function cardError(card, message) {
-  card.querySelector(".form-errors")?.remove();
-  card.append(node("div", { class: "form-errors", role: "alert", text: message }));
-}
-
-function editCard(card, claim) {
-  const statementId = `edit-statement-${claim.id}`;
-  const topicsId = `edit-topics-${claim.id}`;
-  const editor = node("form", { class: "claim-edit", novalidate: "" });
-  const statement = node("textarea", { id: statementId, rows: "3", required: "" });
-  statement.value = claim.statement;
-  const topics = node("input", { id: topicsId, type: "text", list: "topic-names", autocomplete: "off" });
-  topics.value = claim.topics.join(", ");
-  const save = node("button", { type: "submit", class: "button", text: "Save changes" });
-  const cancel = node("button", { type: "button", class: "link-like", text: "Cancel" });
-  editor.append(
-    node("div", { class: "field" }, node("label", { for: statementId, text: "Statement" }), statement),
-    node("div", { class: "field" }, node("label", { for: topicsId, text: "Topics" }), topics),
-    node("div", { class: "form-actions" }, save, cancel),
-  );
-  cancel.addEventListener("click", () => card.replaceWith(claimCard(claim)));
-  editor.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    save.disabled = true;
-    const { ok, data } = await api("PATCH", claimUrl(claim.id), {
-      statement: statement.value,
-      topics: topicList(topics.value),
-      version: claim.version,
-    });
-    save.disabled = false;
-    if (!ok) {
-      cardError(card, data.error);
-      return;
-    }
-    const updated = replaceClaim(locate(data.claim));
-    card.replaceWith(claimCard(updated));
-    say("Claim updated.");
-  });
-  card.replaceChildren(editor);
-  statement.focus();
-}
-
-function confirmDelete(card, claim) {
-  const question = node("div", { class: "confirm", role: "group", "aria-label": "Confirm deletion" });
-  const yes = node("button", { type: "button", class: "button danger", text: "Delete claim" });
-  const no = node("button", { type: "button", class: "link-like", text: "Keep it" });
-  question.append(node("p", { text: "Delete this claim? This cannot be undone here." }), yes, no);
-  no.addEventListener("click", () => card.replaceWith(claimCard(claim)));
-  yes.addEventListener("click", async () => {
-    yes.disabled = true;
-    const { ok, data } = await api("DELETE", claimUrl(claim.id), { version: claim.version });
-    if (!ok) {
-      yes.disabled = false;
-      cardError(card, data.error);
-      return;
-    }
-    claims = claims.filter((other) => other.id !== claim.id);
-    if (current && current.id === claim.id) current = null;
-    card.remove();
+const panel = new ClaimPanel(details, config, {
+  changed: (payload) => replaceClaim(locate(payload)),
+  deleted: (id) => {
+    claims = claims.filter((claim) => claim.id !== id);
+    if (current && current.id === id) current = null;
     repaint();
     painter.mark(current);
-    say("Claim deleted.");
-  });
-  card.append(question);
-  yes.focus();
+  },
+  say,
+  claimById: (id) => claims.find((claim) => claim.id === id),
+  pickPassage: (target) => evidenceMode.start(target),
+});
+
+function showClaims(list) {
+  panel.show(list);
 }
 
 function replaceClaim(updated) {
@@ -295,6 +165,82 @@ function replaceClaim(updated) {
   if (current && current.id === updated.id) current = updated;
   return updated;
 }
+
+// --- Evidence mode: attach a passage of this (or any) document to a chosen claim or link -
+
+const MODE_KEY = "crosscheck.evidenceTarget";
+
+const evidenceMode = {
+  banner: el("evidence-mode"),
+
+  target() {
+    try {
+      return JSON.parse(sessionStorage.getItem(MODE_KEY));
+    } catch {
+      return null;
+    }
+  },
+
+  start(target) {
+    sessionStorage.setItem(MODE_KEY, JSON.stringify({ ...target, returnUrl: window.location.pathname + `#claim-${current ? current.id : ""}` }));
+    this.render();
+    say("Evidence mode: select a passage here or in any other document.");
+  },
+
+  stop() {
+    sessionStorage.removeItem(MODE_KEY);
+    this.render();
+  },
+
+  render() {
+    const target = this.target();
+    this.banner.hidden = !target || !config.canAnnotate;
+    if (this.banner.hidden) return;
+    const bearing = node("select", { id: "passage-bearing" },
+      node("option", { value: "supports", text: "supports" }), node("option", { value: "refutes", text: "refutes" }));
+    const attach = node("button", { type: "button", class: "button", text: "Attach passage as evidence", disabled: true });
+    const cancel = node("button", { type: "button", class: "link-like", text: "Stop evidence mode" });
+    const result = node("p", { class: "status", role: "status" });
+    this.banner.replaceChildren(
+      node("p", { text: `Evidence mode: select a passage in any document to attach to ${target.label}.` }),
+      node("div", { class: "field" }, node("label", { for: "passage-bearing", text: "The passage" }), bearing),
+      node("div", { class: "form-actions" }, attach, cancel),
+      result,
+    );
+    this.attachButton = attach;
+    this.updateButton();
+    cancel.addEventListener("click", () => this.stop());
+    attach.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
+    attach.addEventListener("click", async () => {
+      const span = selectionSpan();
+      if (!span) {
+        result.textContent = "Select the passage first.";
+        return;
+      }
+      attach.disabled = true;
+      const template = target.type === "claim" ? config.claimEvidenceUrl : config.linkEvidenceUrl;
+      const { ok, data } = await api("POST", template.replace("00000000-0000-0000-0000-000000000000", target.id), {
+        kind: "passage", bearing: bearing.value, document: config.documentId,
+        start: span.start, end: span.end, quote: span.quote,
+      });
+      attach.disabled = false;
+      if (!ok) {
+        result.textContent = data.error;
+        return;
+      }
+      sessionStorage.removeItem(MODE_KEY);
+      this.banner.replaceChildren(
+        node("p", { role: "status", text: `Passage attached as evidence to ${target.label}.` }),
+        node("a", { href: target.returnUrl, text: "Back to the claim" }),
+      );
+      document.getSelection().removeAllRanges();
+    });
+  },
+
+  updateButton() {
+    if (this.attachButton) this.attachButton.disabled = selectionSpan() === null;
+  },
+};
 
 // --- Going to claims: click, j/k, and #claim-<id> links ------------------------------
 
@@ -407,6 +353,7 @@ document.addEventListener("keydown", (event) => {
 window.addEventListener("hashchange", openFromHash);
 
 repaint();
+evidenceMode.render();
 openFromHash();
 container.dataset.readyMs = performance.now().toFixed(1); // since navigation start
 container.dataset.ready = "true";

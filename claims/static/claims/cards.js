@@ -1,0 +1,471 @@
+// The claim cards of the side panel: a claim with its links and evidence, and the forms to
+// edit or delete it, link it to a claim of another document, and attach evidence.
+
+import { api, dateOf, field, node, select, shorten, showError, uniqueId } from "./api.js";
+
+const RELATIONS = [
+  ["contradicts", "contradicts"],
+  ["corroborates", "corroborates"],
+  ["qualifies", "qualifies"],
+];
+const BEARINGS = [
+  ["supports", "supports"],
+  ["refutes", "refutes"],
+];
+const KINDS = [
+  ["citation", "Citation"],
+  ["url", "Web address"],
+  ["quote", "Quoted text"],
+];
+const SEARCH_DELAY_MS = 200;
+
+function plural(count, one, many) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** The panel's list of claim cards. `hooks` tell the page what changed. */
+export class ClaimPanel {
+  constructor(container, config, hooks) {
+    this.container = container;
+    this.config = config;
+    this.hooks = hooks; // {changed(claim), deleted(id), say(message), pickPassage(target)}
+  }
+
+  url(template, id) {
+    return template.replace("00000000-0000-0000-0000-000000000000", id);
+  }
+
+  show(claims) {
+    this.container.replaceChildren();
+    if (claims.length === 0) return;
+    this.container.append(node("h3", { text: `${plural(claims.length, "claim", "claims")} here` }));
+    const list = node("ol", { class: "claims-here" });
+    for (const claim of claims) list.append(this.card(claim));
+    this.container.append(list);
+  }
+
+  card(claim) {
+    const card = node("li", { class: "claim-card", "data-claim": claim.id });
+    this.fill(card, claim);
+    return card;
+  }
+
+  fill(card, claim) {
+    card.replaceChildren(
+      node("p", { class: "claim-statement", text: claim.statement }),
+      node("blockquote", { class: "claim-quote", text: shorten(claim.quote, 240) }),
+      node("p", { class: "claim-meta", text: `by ${claim.author} on ${dateOf(claim.created)}` }),
+    );
+    if (claim.topics.length) {
+      const topics = node("ul", { class: "topics", "aria-label": "Topics" });
+      for (const topic of claim.topics) topics.append(node("li", { class: "topic", text: topic }));
+      card.append(topics);
+    }
+    const label = shorten(claim.statement, 60);
+    const actions = node("div", { class: "card-actions" });
+    if (claim.can_edit) {
+      actions.append(
+        this.button("Edit", `Edit claim: ${label}`, () => this.editClaim(card, claim)),
+        this.button("Delete", `Delete claim: ${label}`, () => this.confirmDeleteClaim(card, claim), "danger"),
+      );
+    }
+    card.append(actions);
+    const sections = node("div", { class: "card-details", "aria-live": "polite" });
+    card.append(sections);
+    this.loadDetails(card, claim, sections, actions);
+  }
+
+  button(text, label, onClick, extra = "") {
+    const button = node("button", { type: "button", class: `link-like ${extra}`.trim(), text, "aria-label": label });
+    button.addEventListener("click", onClick);
+    return button;
+  }
+
+  async loadDetails(card, claim, sections, actions) {
+    const { ok, data } = await api("GET", this.url(this.config.claimUrl, claim.id));
+    if (!ok) {
+      showError(sections, data.error);
+      return;
+    }
+    card.details = data;
+    Object.assign(claim, { version: data.claim.version });
+    sections.replaceChildren(this.linksSection(card, claim, data.links), this.evidenceSection(card, claim, data.evidence));
+    if (this.config.canAnnotate) {
+      const label = shorten(claim.statement, 60);
+      actions.append(
+        this.button("Link to claim…", `Link claim to another claim: ${label}`, () => this.linkForm(card, claim)),
+        this.button("Add evidence", `Add evidence to claim: ${label}`, () =>
+          this.evidenceForm(card, { type: "claim", id: claim.id, label })),
+        this.button("Use a passage as evidence…", `Use a passage as evidence for claim: ${label}`, () =>
+          this.hooks.pickPassage({ type: "claim", id: claim.id, label: `claim “${label}”` })),
+      );
+    }
+  }
+
+  reload(card, claim) {
+    this.fill(card, claim);
+  }
+
+  // --- Links ---------------------------------------------------------------------------
+
+  linksSection(card, claim, links) {
+    const section = node("section", { class: "card-section" });
+    section.append(node("h4", { text: links.length ? `Links (${links.length})` : "Links: none yet" }));
+    const list = node("ul", { class: "evidence-list" });
+    for (const link of links) list.append(this.linkItem(card, claim, link));
+    section.append(list);
+    return section;
+  }
+
+  linkItem(card, claim, link) {
+    const other = link.other;
+    const item = node("li", { class: "link-item" });
+    const label = shorten(other.statement, 50);
+    item.append(
+      node("p", {}, node("span", { class: "relation", text: `${link.relation.toUpperCase()} ` }), other.statement),
+      node("blockquote", { class: "claim-quote", text: shorten(other.quote, 200) }),
+      node("p", { class: "claim-meta", text: `${other.source} · ${other.document} · ${link.review_state}` }),
+      node("p", { class: "claim-meta", text: `Rationale: ${link.rationale}` }),
+      node("p", { class: "claim-meta", text: `linked by ${link.author} on ${dateOf(link.created)}` }),
+    );
+    const actions = node("div", { class: "card-actions" });
+    actions.append(
+      node("a", { href: other.url, text: "Open the other claim" }),
+      node("a", { href: link.url, text: "Claim pair" }),
+    );
+    if (this.config.canAnnotate) {
+      actions.append(
+        this.button("Add evidence", `Add evidence to the link with: ${label}`, () =>
+          this.evidenceForm(card, { type: "link", id: link.id, label }, item)),
+        this.button("Use a passage…", `Use a passage as evidence for the link with: ${label}`, () =>
+          this.hooks.pickPassage({ type: "link", id: link.id, label: `the link with “${label}”` })),
+      );
+    }
+    if (link.can_edit) {
+      actions.append(
+        this.button("Edit", `Edit link with: ${label}`, () => this.editLink(card, claim, link, item)),
+        this.button("Delete", `Delete link with: ${label}`, () => this.confirmDeleteLink(card, claim, link, item), "danger"),
+      );
+    }
+    item.append(actions);
+    if (link.evidence.length) {
+      const evidence = node("ul", { class: "evidence-list", "aria-label": "Evidence for this link" });
+      for (const entry of link.evidence) evidence.append(this.evidenceItem(card, claim, entry));
+      item.append(evidence);
+    }
+    return item;
+  }
+
+  linkForm(card, claim) {
+    card.querySelector(".panel-form")?.remove();
+    const form = node("form", { class: "panel-form", novalidate: true });
+    const listId = uniqueId("results");
+    const search = node("input", {
+      type: "search", role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false",
+      "aria-controls": listId, autocomplete: "off",
+    });
+    const [searchField] = field("Find a claim in another document", search, "Type words of its quote or statement.");
+    const results = node("ul", { class: "search-results", id: listId, role: "listbox", "aria-label": "Matching claims", hidden: true });
+    const chosenLine = node("p", { class: "chosen-claim", "aria-live": "polite", text: "No claim chosen yet." });
+    const [relationField, relation] = field("Relation", select(RELATIONS, "contradicts"));
+    const [rationaleField, rationale] = field("Rationale", node("textarea", { rows: "3" }), "Why these claims conflict, agree or qualify.");
+    const save = node("button", { type: "submit", class: "button", text: "Save link" });
+    const cancel = node("button", { type: "button", class: "link-like", text: "Cancel" });
+    form.append(node("h4", { text: "Link to a claim of another document" }), searchField, results, chosenLine,
+      relationField, rationaleField, node("div", { class: "form-actions" }, save, cancel));
+    let chosen = null;
+    let options = [];
+    let active = -1;
+    let timer = null;
+
+    const choose = (result) => {
+      chosen = result;
+      chosenLine.textContent = `Chosen: “${shorten(result.statement, 80)}” — ${result.source}, ${result.document}`;
+      results.hidden = true;
+      search.setAttribute("aria-expanded", "false");
+      search.removeAttribute("aria-activedescendant");
+      relation.focus();
+    };
+    const highlight = (index) => {
+      active = index;
+      [...results.children].forEach((option, i) => option.setAttribute("aria-selected", String(i === index)));
+      if (index >= 0) search.setAttribute("aria-activedescendant", results.children[index].id);
+    };
+    const runSearch = async () => {
+      const query = search.value.trim();
+      const params = new URLSearchParams({ q: query, exclude_document: String(this.config.documentId) });
+      const { ok, data } = await api("GET", `${this.config.searchUrl}?${params}`);
+      if (!ok || search.value.trim() !== query) return;
+      options = data.results;
+      results.replaceChildren(...options.map((result, i) => {
+        const option = node("li", { role: "option", id: `${listId}-${i}`, "aria-selected": "false" },
+          node("span", { text: shorten(result.statement, 120) }),
+          node("span", { class: "result-meta", text: `“${shorten(result.quote, 100)}” — ${result.source}, ${result.document}` }));
+        option.addEventListener("mousedown", (event) => event.preventDefault());
+        option.addEventListener("click", () => choose(result));
+        return option;
+      }));
+      if (options.length === 0 && query.length >= 2) {
+        results.replaceChildren(node("li", { role: "option", "aria-disabled": "true", text: "No matching claim in other documents." }));
+      }
+      results.hidden = query.length < 2;
+      search.setAttribute("aria-expanded", String(!results.hidden));
+      highlight(-1);
+    };
+    search.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(runSearch, SEARCH_DELAY_MS);
+    });
+    search.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" && options.length) {
+        event.preventDefault();
+        highlight(Math.min(active + 1, options.length - 1));
+      } else if (event.key === "ArrowUp" && options.length) {
+        event.preventDefault();
+        highlight(Math.max(active - 1, 0));
+      } else if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        choose(options[active]);
+      } else if (event.key === "Escape" && !results.hidden) {
+        event.stopPropagation();
+        results.hidden = true;
+        search.setAttribute("aria-expanded", "false");
+      }
+    });
+    cancel.addEventListener("click", () => form.remove());
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!chosen) {
+        showError(form, "Choose the other claim from the list first.");
+        search.focus();
+        return;
+      }
+      save.disabled = true;
+      const { ok, data } = await api("POST", this.url(this.config.claimLinksUrl, claim.id), {
+        other: chosen.id, relation: relation.value, rationale: rationale.value,
+      });
+      save.disabled = false;
+      if (!ok) {
+        showError(form, data.error);
+        return;
+      }
+      this.hooks.say("Link saved.");
+      this.reload(card, claim);
+    });
+    card.append(form);
+    search.focus();
+  }
+
+  editLink(card, claim, link, item) {
+    const form = node("form", { class: "panel-form", novalidate: true });
+    const [relationField, relation] = field("Relation", select(RELATIONS, link.relation));
+    const [rationaleField, rationale] = field("Rationale", node("textarea", { rows: "3" }));
+    rationale.value = link.rationale;
+    const save = node("button", { type: "submit", class: "button", text: "Save link" });
+    const cancel = node("button", { type: "button", class: "link-like", text: "Cancel" });
+    form.append(relationField, rationaleField, node("div", { class: "form-actions" }, save, cancel));
+    cancel.addEventListener("click", () => this.reload(card, claim));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      save.disabled = true;
+      const { ok, data } = await api("PATCH", this.url(this.config.linkUrl, link.id), {
+        relation: relation.value, rationale: rationale.value, version: link.version,
+      });
+      save.disabled = false;
+      if (!ok) {
+        showError(form, data.error);
+        return;
+      }
+      this.hooks.say("Link updated.");
+      this.reload(card, claim);
+    });
+    item.replaceChildren(form);
+    relation.focus();
+  }
+
+  confirmDeleteLink(card, claim, link, item) {
+    const consequence = link.evidence.length
+      ? ` Its ${plural(link.evidence.length, "evidence item", "evidence items")} will be deleted with it.`
+      : "";
+    this.confirm(item, `Delete this link?${consequence}`, "Delete link", async () => {
+      const { ok, data } = await api("DELETE", this.url(this.config.linkUrl, link.id), {
+        version: link.version, confirm: true,
+      });
+      if (!ok) return data.error;
+      this.hooks.say("Link deleted.");
+      this.reload(card, claim);
+      return null;
+    });
+  }
+
+  // --- Evidence ------------------------------------------------------------------------
+
+  evidenceSection(card, claim, evidence) {
+    const section = node("section", { class: "card-section" });
+    section.append(node("h4", { text: evidence.length ? `Evidence (${evidence.length})` : "Evidence: none yet" }));
+    const list = node("ul", { class: "evidence-list" });
+    for (const entry of evidence) list.append(this.evidenceItem(card, claim, entry));
+    section.append(list);
+    return section;
+  }
+
+  evidenceItem(card, claim, entry) {
+    const item = node("li", { class: `evidence evidence-${entry.bearing}` });
+    const bearing = entry.bearing === "refutes" ? "✗ Refutes" : "✓ Supports";
+    item.append(node("span", { class: "bearing", text: `${bearing} ` }), node("span", { class: "kind", text: `(${entry.kind_label}) ` }));
+    if (entry.kind === "url") {
+      item.append(node("a", { href: entry.url, target: "_blank", rel: "noopener noreferrer nofollow", text: entry.citation || entry.url }));
+    } else if (entry.kind === "citation") {
+      item.append(node("span", { class: "citation", text: entry.citation }));
+    } else {
+      item.append(node("blockquote", { class: "claim-quote", text: shorten(entry.quote, 300) }));
+      if (entry.document) {
+        item.append(node("span", { class: "evidence-source" }, "from ", node("a", { href: entry.document.url, text: entry.document.title })));
+      } else if (entry.citation) {
+        item.append(node("span", { class: "evidence-source", text: entry.citation }));
+      }
+    }
+    item.append(node("span", { class: "claim-meta", text: `added by ${entry.author} on ${dateOf(entry.created)}` }));
+    if (entry.can_edit) {
+      const flip = entry.bearing === "supports" ? "refutes" : "supports";
+      const actions = node("div", { class: "card-actions" });
+      actions.append(
+        this.button(`Mark as ${flip === "refutes" ? "refuting" : "supporting"}`, `Mark evidence as ${flip === "refutes" ? "refuting" : "supporting"}`, async () => {
+          const { ok, data } = await api("PATCH", this.url(this.config.evidenceUrl, entry.id), { bearing: flip, version: entry.version });
+          if (!ok) showError(item, data.error);
+          else this.reload(card, claim);
+        }),
+        this.button("Remove", "Remove evidence", () =>
+          this.confirm(item, "Remove this evidence?", "Remove evidence", async () => {
+            const { ok, data } = await api("DELETE", this.url(this.config.evidenceUrl, entry.id), { version: entry.version });
+            if (!ok) return data.error;
+            this.hooks.say("Evidence removed.");
+            this.reload(card, claim);
+            return null;
+          }), "danger"),
+      );
+      item.append(actions);
+    }
+    return item;
+  }
+
+  evidenceForm(card, target, where = card) {
+    card.querySelector(".panel-form")?.remove();
+    const form = node("form", { class: "panel-form", novalidate: true });
+    const [kindField, kind] = field("Kind of evidence", select(KINDS, "citation"));
+    const [bearingField, bearing] = field("Bearing", select(BEARINGS, "supports"));
+    const [citationField, citation] = field("Citation", node("textarea", { rows: "2" }), "Author, title, publisher, year, page.");
+    const [urlField, url] = field("Web address", node("input", { type: "url", inputmode: "url", placeholder: "https://" }));
+    const [quoteField, quote] = field("Quoted text", node("textarea", { rows: "3" }));
+    const save = node("button", { type: "submit", class: "button", text: "Save evidence" });
+    const cancel = node("button", { type: "button", class: "link-like", text: "Cancel" });
+    const heading = target.type === "claim" ? "Add evidence to this claim" : `Add evidence to the link with “${target.label}”`;
+    form.append(node("h4", { text: heading }), kindField, bearingField, urlField, quoteField, citationField,
+      node("div", { class: "form-actions" }, save, cancel));
+    const showFields = () => {
+      urlField.hidden = kind.value !== "url";
+      quoteField.hidden = kind.value !== "quote";
+      citationField.querySelector("label").textContent =
+        kind.value === "citation" ? "Citation" : kind.value === "url" ? "Title of the page (optional)" : "Where it is from (optional)";
+    };
+    kind.addEventListener("change", showFields);
+    showFields();
+    cancel.addEventListener("click", () => form.remove());
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      save.disabled = true;
+      const template = target.type === "claim" ? this.config.claimEvidenceUrl : this.config.linkEvidenceUrl;
+      const { ok, data } = await api("POST", this.url(template, target.id), {
+        kind: kind.value, bearing: bearing.value, citation: citation.value, url: url.value, quote: quote.value,
+      });
+      save.disabled = false;
+      if (!ok) {
+        showError(form, data.error);
+        return;
+      }
+      this.hooks.say("Evidence saved.");
+      this.reload(card, this.claimOf(card));
+    });
+    where.append(form);
+    kind.focus();
+  }
+
+  claimOf(card) {
+    return this.hooks.claimById(card.dataset.claim);
+  }
+
+  // --- Claims ----------------------------------------------------------------------------
+
+  editClaim(card, claim) {
+    const form = node("form", { class: "claim-edit", novalidate: true });
+    const [statementField, statement] = field("Statement", node("textarea", { rows: "3", required: true }));
+    statement.value = claim.statement;
+    const [topicsField, topics] = field("Topics", node("input", { type: "text", list: "topic-names", autocomplete: "off" }));
+    topics.value = claim.topics.join(", ");
+    const save = node("button", { type: "submit", class: "button", text: "Save changes" });
+    const cancel = node("button", { type: "button", class: "link-like", text: "Cancel" });
+    form.append(statementField, topicsField, node("div", { class: "form-actions" }, save, cancel));
+    cancel.addEventListener("click", () => this.fill(card, claim));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      save.disabled = true;
+      const { ok, data } = await api("PATCH", this.url(this.config.claimUrl, claim.id), {
+        statement: statement.value, topics: topicList(topics.value), version: claim.version,
+      });
+      save.disabled = false;
+      if (!ok) {
+        showError(form, data.error);
+        return;
+      }
+      const updated = this.hooks.changed(data.claim);
+      this.fill(card, updated);
+      this.hooks.say("Claim updated.");
+    });
+    card.replaceChildren(form);
+    statement.focus();
+  }
+
+  confirmDeleteClaim(card, claim) {
+    const details = card.details ?? { links: [], evidence: [] };
+    const linkEvidence = details.links.reduce((sum, link) => sum + link.evidence.length, 0);
+    const parts = [];
+    if (details.links.length) parts.push(plural(details.links.length, "link", "links"));
+    const evidence = details.evidence.length + linkEvidence;
+    if (evidence) parts.push(plural(evidence, "evidence item", "evidence items"));
+    const consequence = parts.length ? ` Its ${parts.join(" and ")} will be deleted with it.` : "";
+    this.confirm(card, `Delete this claim?${consequence}`, "Delete claim", async () => {
+      const { ok, data } = await api("DELETE", this.url(this.config.claimUrl, claim.id), {
+        version: claim.version, confirm: true,
+      });
+      if (!ok) return data.error;
+      card.remove();
+      this.hooks.deleted(claim.id);
+      this.hooks.say("Claim deleted.");
+      return null;
+    });
+  }
+
+  /** Ask inside `container`; `action` returns null on success or a message. */
+  confirm(container, question, yesLabel, action) {
+    container.querySelector(":scope > .confirm")?.remove();
+    const box = node("div", { class: "confirm", role: "group", "aria-label": "Confirm" });
+    const yes = node("button", { type: "button", class: "button danger", text: yesLabel });
+    const no = node("button", { type: "button", class: "link-like", text: "Keep it" });
+    box.append(node("p", { text: question }), yes, no);
+    no.addEventListener("click", () => box.remove());
+    yes.addEventListener("click", async () => {
+      yes.disabled = true;
+      const error = await action();
+      if (error) {
+        yes.disabled = false;
+        showError(box, error);
+      }
+    });
+    container.append(box);
+    yes.focus();
+  }
+}
+
+export function topicList(value) {
+  return value.split(",").map((name) => name.trim()).filter(Boolean);
+}

@@ -1,0 +1,106 @@
+"""Linking claims across sources and attaching evidence, in a real browser."""
+
+import pytest
+from playwright.sync_api import expect
+
+from claims.models import ClaimLink, Evidence
+from corpus.models import Document
+from corpus.seeds import load_seeds
+from tests.browser.conftest import click_text, open_document, select_with_mouse, sign_in
+from tests.factories import make_claim, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EXPELLED = "Trotsky was expelled from the Soviet Union in 1929"
+EXILING = "exiling Trotsky in 1928"
+PASSAGE = "On the eve of my exile to Central Asia (Jan. 1928)"
+
+
+def test_an_annotator_links_two_seed_claims_adds_evidence_and_opens_the_claim_pair(page):
+    load_seeds()
+    annotator = make_user("annotator", username="ann")
+    encyclopedia = Document.objects.get(source__slug="encyclopedia-overview")
+    appeal = Document.objects.get(source__slug="socialist-appeal")
+    kirov = Document.objects.get(source__slug="trotsky-kirov-1934")
+    expelled = make_claim(
+        encyclopedia, user=annotator, quote=EXPELLED, statement="Trotsky was expelled in 1929."
+    )
+    make_claim(appeal, user=annotator, quote=EXILING, statement="Stalin exiled Trotsky in 1928.")
+    sign_in(page, "ann")
+    open_document(page, encyclopedia)
+    panel = page.get_by_role("complementary", name="Claims and document details")
+
+    # Link to the other source's claim, found by typing words of it.
+    click_text(page, "expelled from the Soviet Union")
+    panel.get_by_role("button", name="Link claim to another claim", exact=False).click()
+    panel.get_by_role("combobox", name="Find a claim in another document").fill("exiled 1928")
+    panel.get_by_role("option", name="Stalin exiled Trotsky in 1928.", exact=False).click()
+    panel.get_by_role("combobox", name="Relation").select_option("qualifies")
+    panel.get_by_role("textbox", name="Rationale").fill(
+        "Internal exile to Alma Ata in 1928; expulsion abroad in 1929."
+    )
+    panel.get_by_role("button", name="Save link").click()
+    expect(panel.get_by_text("QUALIFIES", exact=False)).to_be_visible()
+    link = ClaimLink.objects.get()
+    assert (link.relation, link.created_by) == ("qualifies", annotator)
+    assert {link.left, link.right} == {expelled, expelled.links_as_left.get().right}
+
+    # A citation on the claim.
+    panel.get_by_role("button", name="Add evidence to claim", exact=False).click()
+    panel.get_by_role("textbox", name="Citation").fill("Deutscher, The Prophet Outcast, 1963, p. 1")
+    panel.get_by_role("button", name="Save evidence").click()
+    expect(panel.get_by_text("Deutscher, The Prophet Outcast", exact=False)).to_be_visible()
+
+    # A passage of a third seed, as evidence for the link.
+    panel.get_by_role("button", name="Use a passage as evidence for the link", exact=False).click()
+    expect(page.get_by_role("region", name="Evidence mode")).to_be_visible()
+    open_document(page, kirov)
+    expect(page.get_by_role("region", name="Evidence mode")).to_contain_text("the link with")
+    select_with_mouse(page, PASSAGE)
+    page.get_by_role("button", name="Attach passage as evidence").click()
+    expect(page.get_by_text("Passage attached as evidence")).to_be_visible()
+    passage = Evidence.objects.get(kind="passage")
+    assert (passage.link, passage.document, passage.quote) == (link, kirov, PASSAGE)
+    assert kirov.text[passage.start : passage.end] == PASSAGE
+
+    # The claim pair page: both quotes in context, and the evidence.
+    page.get_by_role("link", name="Back to the claim").click()
+    click_text(page, "expelled from the Soviet Union")
+    panel.get_by_role("link", name="Claim pair").click()
+    expect(page.get_by_role("heading", name="Claim pair")).to_be_visible()
+    marks = page.locator("mark")
+    expect(marks).to_have_text(
+        [EXPELLED, EXILING] if link.left == expelled else [EXILING, EXPELLED]
+    )
+    expect(page.locator(".in-context").first).to_contain_text("Kamenev")  # surrounding text
+    expect(page.get_by_text(PASSAGE)).to_be_visible()
+    expect(page.get_by_text("Deutscher, The Prophet Outcast", exact=False)).to_be_visible()
+    expect(page.get_by_text("Internal exile to Alma Ata", exact=False)).to_be_visible()
+
+
+def test_deleting_a_linked_claim_says_what_goes_with_it(page):
+    load_seeds()
+    annotator = make_user("annotator", username="ann")
+    encyclopedia = Document.objects.get(source__slug="encyclopedia-overview")
+    appeal = Document.objects.get(source__slug="socialist-appeal")
+    from claims.services import evidence_add, link_create
+
+    expelled = make_claim(encyclopedia, user=annotator, quote=EXPELLED, statement="Expelled 1929")
+    exiling = make_claim(appeal, user=annotator, quote=EXILING, statement="Exiled 1928")
+    link = link_create(
+        claim=expelled, other=exiling, relation="qualifies", rationale="Dates", user=annotator
+    )
+    evidence_add(link=link, kind="citation", bearing="supports", citation="A book", user=annotator)
+    sign_in(page, "ann")
+    open_document(page, encyclopedia)
+    panel = page.get_by_role("complementary", name="Claims and document details")
+    click_text(page, "expelled from the Soviet Union")
+    expect(panel.get_by_text("Links (1)")).to_be_visible()
+    panel.get_by_role("button", name="Delete claim: Expelled 1929").click()
+    expect(
+        panel.get_by_text("Its 1 link and 1 evidence item will be deleted with it.")
+    ).to_be_visible()
+    panel.get_by_role("button", name="Delete claim", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Claim deleted.")).to_be_visible()
+    assert not ClaimLink.objects.exists() and not Evidence.objects.exists()
+    assert exiling.__class__.objects.filter(pk=exiling.pk).exists()
