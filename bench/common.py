@@ -33,7 +33,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from claims.anchoring import anchor  # noqa: E402
-from claims.models import Claim  # noqa: E402
+from claims.models import Claim, search_key  # noqa: E402
 from corpus.models import Document  # noqa: E402
 from corpus.seeds import load_seeds  # noqa: E402
 from tests.factories import make_user  # noqa: E402
@@ -66,7 +66,15 @@ def make_claims(document: Document, count: int, *, seed: int = 1, users=None) ->
         seen.add(key)
         words = anchored["quote"].split()
         statement = " ".join(rng.sample(words, min(len(words), 8))) or "statement"
-        claims.append(Claim(document=document, statement=statement, created_by=user, **anchored))
+        claims.append(
+            Claim(
+                document=document,
+                statement=statement,
+                created_by=user,
+                search_text=search_key(statement, anchored["quote"]),
+                **anchored,
+            )
+        )
     Claim.objects.bulk_create(claims, batch_size=1000)
 
 

@@ -1,5 +1,6 @@
 """JSON endpoints the annotation page calls. Writes go through ``claims.services``."""
 
+import re
 import uuid
 from collections import defaultdict
 
@@ -9,7 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 
 from claims.anchoring import shorten
-from claims.models import Claim, ClaimLink, Evidence
+from claims.models import Claim, ClaimLink, Evidence, search_key
 from claims.services import (
     ClaimError,
     claim_create,
@@ -203,14 +204,15 @@ def claim_details(claim: Claim, user: AbstractBaseUser) -> dict:
 def claim_search(request: HttpRequest) -> JsonResponse:
     """Claims whose quote or statement contains every word typed, newest first; the
     claims of ``exclude_document`` (the one being annotated) left out."""
-    words = request.GET.get("q", "").split()[:SEARCH_MAX_WORDS]
+    # NUL cannot be stored, so no claim contains it; PostgreSQL refuses it even in a query.
+    words = request.GET.get("q", "").replace("\x00", "").split()[:SEARCH_MAX_WORDS]
     if len("".join(words)) < SEARCH_MIN_LENGTH:
         return JsonResponse({"results": []})
     claims = Claim.objects.select_related("document__source").defer("document__text")
     for word in words:
-        claims = claims.filter(Q(quote__icontains=word) | Q(statement__icontains=word))
+        claims = claims.filter(search_text__contains=search_key(word))
     exclude = request.GET.get("exclude_document", "")
-    if exclude.isdigit():
+    if re.fullmatch(r"[0-9]{1,18}", exclude):  # anything else is not a document's number
         claims = claims.exclude(document_id=int(exclude))
     results = [_side(claim) for claim in claims.order_by("-pk")[:SEARCH_LIMIT]]
     return JsonResponse({"results": results})

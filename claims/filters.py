@@ -2,7 +2,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from claims.models import Claim, Topic
+from claims.models import Claim, ClaimLink, Relation, ReviewState, Topic
 from corpus.models import Document, Source
 
 
@@ -32,3 +32,41 @@ class ClaimFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(quote__icontains=value) | Q(statement__icontains=value))
+
+
+class ReviewQueueFilter(django_filters.FilterSet):
+    """The review queue's filters; "source" and "topic" match either side of the pair."""
+
+    relation = django_filters.ChoiceFilter(choices=Relation.choices, label="Relation")
+    state = django_filters.ChoiceFilter(
+        field_name="review_state", choices=ReviewState.choices, label="State"
+    )
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.all(), method="either_source", label="Source (either side)"
+    )
+    topic = django_filters.ModelChoiceFilter(
+        queryset=Topic.objects.all(), method="either_topic", label="Topic (either side)"
+    )
+    annotator = django_filters.ModelChoiceFilter(
+        field_name="created_by",
+        queryset=get_user_model()
+        .objects.filter(claim_links__isnull=False)
+        .distinct()
+        .order_by("username"),
+        label="Proposed by",
+    )
+    proposed = django_filters.DateFromToRangeFilter(
+        field_name="created_at",
+        label="Proposed between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = ClaimLink
+        fields = ["relation", "state", "source", "topic", "annotator", "proposed"]
+
+    def either_source(self, queryset, name, value):
+        return queryset.filter(Q(left__document__source=value) | Q(right__document__source=value))
+
+    def either_topic(self, queryset, name, value):
+        return queryset.filter(Q(left__topics=value) | Q(right__topics=value)).distinct()

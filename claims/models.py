@@ -11,12 +11,19 @@ TOPIC_MAX_LENGTH = 50
 RATIONALE_MAX_LENGTH = 4000
 EVIDENCE_TEXT_MAX_LENGTH = 10_000
 URL_MAX_LENGTH = 2000
+REVIEW_NOTE_MAX_LENGTH = 4000
 
 
 def topic_key(name: str) -> str:
     """What makes two topic names the same: Unicode case folding (SQLite's LOWER() folds
     only ASCII, so the key is computed here rather than by the database)."""
     return name.casefold()
+
+
+def search_key(*texts: str) -> str:
+    """What the typeahead searches: the texts joined and case-folded (Unicode-wide, where
+    SQLite's LIKE folds only ASCII), so a plain substring match ignores case."""
+    return "\n".join(texts).casefold()
 
 
 class Topic(models.Model):
@@ -85,6 +92,9 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(
         default=1, help_text="Raised by every edit; an edit based on an older one is refused."
+    )
+    search_text = models.TextField(
+        editable=False, default="", help_text="search_key(statement, quote), for the typeahead."
     )
 
     objects = ClaimQuerySet.as_manager()
@@ -195,6 +205,10 @@ class ClaimLink(models.Model):
         indexes = [
             # A claim's links are found from either side; "left" is covered by link_pair_once.
             models.Index(fields=["right"], name="link_right_idx"),
+            # The review queue lists links oldest first.
+            models.Index(fields=["created_at", "id"], name="link_created_idx"),
+            # The review dashboard counts links by state.
+            models.Index(fields=["review_state"], name="link_review_state_idx"),
         ]
 
     def __str__(self) -> str:
@@ -296,3 +310,58 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.bearing})"
+
+
+class Verdict(models.TextChoices):
+    CONFIRMED = "confirmed", "confirmed"
+    REJECTED = "rejected", "rejected"
+    NEEDS_EVIDENCE = "needs_evidence", "needs evidence"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def current(self) -> "ReviewQuerySet":
+        """Each reviewer's latest verdict on each link (earlier ones are history)."""
+        return self.filter(is_current=True)
+
+
+class Review(models.Model):
+    """A reviewer's verdict on a claim link. A changed verdict is a new row; the earlier
+    one stays with ``is_current`` False, so the history of verdicts is kept. Only
+    ``claims.reviewing`` writes reviews."""
+
+    link = models.ForeignKey(ClaimLink, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    note = models.TextField(blank=True, max_length=REVIEW_NOTE_MAX_LENGTH)
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "reviewer"],
+                condition=models.Q(is_current=True),
+                name="review_one_current_per_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verdict__in=Verdict.values), name="review_verdict_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_current=True, replaced_at__isnull=True)
+                | models.Q(is_current=False, replaced_at__isnull=False),
+                name="review_replaced_when_not_current",
+            ),
+        ]
+        indexes = [
+            # The review queue leaves out links the user has a current review of.
+            models.Index(fields=["reviewer", "link"], name="review_reviewer_link_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verdict} by {self.reviewer_id} on link {self.link_id}"

@@ -11,6 +11,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims.anchoring import AnchorError, anchor, shorten
+from claims.errors import (
+    ClaimConflict,
+    ClaimError,
+    ClaimGone,
+    ClaimPermissionDenied,
+)
+from claims.errors import (
+    storable as _storable,
+)
 from claims.models import (
     EVIDENCE_TEXT_MAX_LENGTH,
     RATIONALE_MAX_LENGTH,
@@ -24,10 +33,11 @@ from claims.models import (
     EvidenceKind,
     Relation,
     Topic,
+    search_key,
     topic_key,
 )
+from claims.reviewing import links_refresh_for_evidence
 from corpus.models import Document
-from corpus.text import TextError, check_storable
 
 MAX_TOPICS = 10
 
@@ -49,29 +59,6 @@ ERROR_VERSION = "The claim's version is missing or not a whole number."
 ERROR_GONE = "This claim no longer exists; someone deleted it."
 
 
-class ClaimError(ValueError):
-    """A refused write. ``status`` is the HTTP status an endpoint answers with, ``field``
-    the input it concerns (None for the request as a whole)."""
-
-    status = 400
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class ClaimPermissionDenied(ClaimError):
-    status = 403
-
-
-class ClaimConflict(ClaimError):
-    status = 409
-
-
-class ClaimGone(ClaimError):
-    status = 404
-
-
 def can_annotate(user: AbstractBaseUser) -> bool:
     return user.is_active and user.has_perm("claims.add_claim")
 
@@ -84,13 +71,6 @@ def editable_by(user: AbstractBaseUser) -> Callable[[int], bool]:
     if can_annotate(user):
         return lambda author_id: author_id == user.pk
     return lambda author_id: False
-
-
-def _storable(value: str, field: str) -> str:
-    try:
-        return check_storable(value)
-    except TextError as error:
-        raise ClaimError(str(error), field) from None
 
 
 def _clean_statement(statement: object) -> str:
@@ -161,7 +141,13 @@ def claim_create(
     ).exists():
         raise ClaimError(ERROR_DUPLICATE_SPAN, "quote")
 
-    claim = Claim(document=document, statement=statement, created_by=user, **anchored)
+    claim = Claim(
+        document=document,
+        statement=statement,
+        created_by=user,
+        search_text=search_key(statement, anchored["quote"]),
+        **anchored,
+    )
     claim.full_clean(exclude=["document", "created_by"], validate_unique=False)
     try:
         with transaction.atomic():
@@ -190,7 +176,14 @@ def claim_update(
     sent = _parse_version(version)
     statement = _clean_statement(statement)
     topic_names = _clean_topic_names(topics)
-    _compare_and_set(Claim, claim, sent, ERROR_GONE, statement=statement)
+    _compare_and_set(
+        Claim,
+        claim,
+        sent,
+        ERROR_GONE,
+        statement=statement,
+        search_text=search_key(statement, claim.quote),
+    )
     claim.topics.set(topics_get_or_create(topic_names))
     return claim
 
@@ -393,6 +386,8 @@ def clean_url(url: object) -> str:
         url = scheme.lower() + ":" + rest
     try:
         _url_validator(url)
+        if any(character.isspace() for character in url):  # Unicode spaces pass the validator
+            raise ValidationError("white space")
     except ValidationError:
         raise ClaimError(ERROR_URL_SCHEME.format(url=shorten(url)), "url") from None
     return url
@@ -448,7 +443,9 @@ def evidence_add(
         evidence.document = document
         for field, value in anchored.items():
             setattr(evidence, field, value)
-    evidence.save()
+    with transaction.atomic():
+        evidence.save()
+        links_refresh_for_evidence(evidence)
     return evidence
 
 

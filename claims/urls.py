@@ -10,6 +10,9 @@ urlpatterns = [
         "api/documents/<int:document_id>/claims/", api.document_claims, name="api-document-claims"
     ),
     path("links/<uuid:public_id>/", views.link_detail, name="link"),
+    path("links/<uuid:public_id>/review/", views.link_review, name="link-review"),
+    path("review/", views.review_queue_page, name="review-queue"),
+    path("review/dashboard/", views.review_dashboard, name="review-dashboard"),
     path("api/claims/search/", api.claim_search, name="api-claim-search"),
     path("api/claims/<uuid:public_id>/", api.claim_detail, name="api-claim"),
     path("api/claims/<uuid:public_id>/links/", api.claim_links, name="api-claim-links"),

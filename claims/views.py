@@ -1,11 +1,26 @@
+from collections import Counter
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
-from claims.filters import ClaimFilter
+from claims.dashboard import dashboard_figures
+from claims.errors import ClaimError, ClaimPermissionDenied
+from claims.filters import ClaimFilter, ReviewQueueFilter
 from claims.models import Claim, ClaimLink, Evidence
+from claims.reviewing import (
+    ERROR_NOT_REVIEWER,
+    can_review,
+    can_review_link,
+    queue_neighbours,
+    review_queue,
+    review_submit,
+)
 
 PAGE_SIZE = 50
 
@@ -34,16 +49,8 @@ def _in_context(claim: Claim) -> dict:
     }
 
 
-@require_GET
-def link_detail(request: HttpRequest, public_id) -> HttpResponse:
-    """The claim pair page: both claims in context, side by side, with all evidence."""
-    link = get_object_or_404(
-        ClaimLink.objects.select_related(
-            "left__document__source", "right__document__source", "left__created_by",
-            "right__created_by", "created_by",
-        ),
-        public_id=public_id,
-    )  # fmt: skip
+def _pair_context(link: ClaimLink) -> dict:
+    """Both claims in context with their evidence, the link's evidence and its reviews."""
     evidence = (
         Evidence.objects.filter(Q(link=link) | Q(claim__in=[link.left_id, link.right_id]))
         .select_related("document", "created_by")
@@ -56,5 +63,96 @@ def link_detail(request: HttpRequest, public_id) -> HttpResponse:
         _in_context(link.left) | {"evidence": by_target[link.left_id]},
         _in_context(link.right) | {"evidence": by_target[link.right_id]},
     ]
-    context = {"link": link, "sides": sides, "link_evidence": by_target["link"]}
+    reviews = list(link.reviews.select_related("reviewer").order_by("-created_at", "-pk"))
+    current = [review for review in reviews if review.is_current]
+    tally = Counter(review.get_verdict_display() for review in current)
+    return {
+        "link": link,
+        "sides": sides,
+        "link_evidence": by_target["link"],
+        "current_reviews": current,
+        "earlier_reviews": [review for review in reviews if not review.is_current],
+        "tally": sorted(tally.items()),
+    }
+
+
+def _get_link(public_id) -> ClaimLink:
+    return get_object_or_404(
+        ClaimLink.objects.select_related(
+            "left__document__source", "right__document__source", "left__created_by",
+            "right__created_by", "created_by",
+        ),
+        public_id=public_id,
+    )  # fmt: skip
+
+
+def _queue_for(request: HttpRequest) -> ReviewQueueFilter:
+    return ReviewQueueFilter(request.GET, queryset=review_queue(request.user))
+
+
+@require_GET
+def link_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """The claim pair page; for a reviewer in the queue, with verdicts and queue steps."""
+    link = _get_link(public_id)
+    context = _pair_context(link)
+    context["can_review"] = can_review_link(request.user, link)
+    context["my_review"] = next(
+        (review for review in context["current_reviews"] if review.reviewer_id == request.user.pk),
+        None,
+    )
+    if "queue" in request.GET and can_review(request.user):
+        previous, following = queue_neighbours(_queue_for(request).qs, link)
+        context |= {"in_queue": True, "previous": previous, "following": following,
+                    "queue_query": request.GET.urlencode()}  # fmt: skip
     return render(request, "claims/link_detail.html", context)
+
+
+@require_POST
+def link_review(request: HttpRequest, public_id) -> HttpResponse:
+    """Record a verdict, then open the next pair of the queue (with the same filters)."""
+    link = _get_link(public_id)
+    try:
+        review = review_submit(
+            link=link,
+            verdict=request.POST.get("verdict"),
+            note=request.POST.get("note", ""),
+            user=request.user,
+        )
+    except ClaimPermissionDenied as error:
+        raise PermissionDenied(str(error)) from None
+    except ClaimError as error:
+        messages.error(request, str(error))
+        return redirect(_pair_url(link, request.GET))
+    messages.success(request, f"Recorded: {review.get_verdict_display()}.")
+    _, following = queue_neighbours(_queue_for(request).qs, link)
+    if following is None:
+        return redirect(f"{reverse('claims:review-queue')}?{request.GET.urlencode()}")
+    return redirect(_pair_url(following, request.GET))
+
+
+def _pair_url(link: ClaimLink, query) -> str:
+    return f"{link.get_absolute_url()}?{query.urlencode()}" if query else link.get_absolute_url()
+
+
+@require_GET
+def review_queue_page(request: HttpRequest) -> HttpResponse:
+    if not can_review(request.user):
+        raise PermissionDenied(ERROR_NOT_REVIEWER)
+    filterset = _queue_for(request)
+    queue = filterset.qs.select_related(
+        "left__document__source", "right__document__source", "created_by"
+    ).defer("left__document__text", "right__document__text")
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["queue"] = "1"
+    return render(
+        request,
+        "claims/review_queue.html",
+        {"filter": filterset, "page": page, "queue_query": query.urlencode()},
+    )
+
+
+@require_GET
+def review_dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "claims/review_dashboard.html", dashboard_figures())

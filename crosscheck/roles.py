@@ -13,12 +13,15 @@ REVIEWER = "reviewer"
 EDITOR = "editor"
 ROLES = (ANNOTATOR, REVIEWER, EDITOR)
 
-_READ = ["corpus.view_source", "corpus.view_document", "claims.view_claim", "claims.view_topic"]
+_READ = [
+    "corpus.view_source", "corpus.view_document", "claims.view_claim", "claims.view_topic",
+    "claims.view_claimlink", "claims.view_evidence", "claims.view_review",
+]  # fmt: skip
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Annotators change and delete their own claims: checked by owner in claims.services.
     ANNOTATOR: [*_READ, "corpus.add_source", "corpus.add_document", "claims.add_claim"],
-    REVIEWER: [*_READ],
+    REVIEWER: [*_READ, "claims.add_review"],
     EDITOR: [
         *_READ,
         "corpus.add_source",
@@ -33,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "claims.add_topic",
         "claims.change_topic",
         "claims.delete_topic",
+        "claims.add_review",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",

@@ -146,3 +146,6 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "crosscheck.jsonapi.csrf_failure"
+
+# How many agreeing current reviews confirm or reject a claim link.
+CROSSCHECK_REVIEWS_REQUIRED = env_int("CROSSCHECK_REVIEWS_REQUIRED", 1, minimum=1)

@@ -71,3 +71,46 @@ def make_claim(
         topics=topics or [],
         user=user or make_user("annotator"),
     )
+
+
+def make_link(
+    claim=None,
+    other=None,
+    *,
+    user=None,
+    relation: str = "contradicts",
+    rationale: str = "The figures disagree.",
+):
+    """A link through ``claims.services.link_create`` between two claims of two new
+    documents unless given."""
+    from claims.services import link_create
+
+    return link_create(
+        claim=claim or make_claim(),
+        other=other or make_claim(),
+        relation=relation,
+        rationale=rationale,
+        user=user or make_user("annotator"),
+    )
+
+
+def make_evidence(claim=None, link=None, *, user=None, kind: str = "citation", **fields):
+    """Evidence through ``claims.services.evidence_add`` on ``claim`` or ``link`` (a new claim
+    when neither is given): a citation unless ``kind`` and its fields say otherwise."""
+    from claims.services import evidence_add
+
+    if claim is None and link is None:
+        claim = make_claim()
+    defaults = {
+        "citation": {"citation": "A. Author, A Book, 1999, p. 1."},
+        "url": {"url": "https://example.com/report"},
+        "quote": {"quote": "A quoted passage."},
+    }.get(kind, {})
+    return evidence_add(
+        claim=claim,
+        link=link,
+        kind=kind,
+        bearing=fields.pop("bearing", "supports"),
+        user=user or make_user("annotator"),
+        **(defaults | fields),
+    )
