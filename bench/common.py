@@ -33,7 +33,15 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from claims.anchoring import anchor  # noqa: E402
-from claims.models import Claim, search_key  # noqa: E402
+from claims.models import (  # noqa: E402, F401 — re-exported for the benchmarks
+    Claim,
+    ClaimLink,
+    Relation,
+    Review,
+    ReviewState,
+    Verdict,
+    search_key,
+)
 from corpus.models import Document  # noqa: E402
 from corpus.seeds import load_seeds  # noqa: E402
 from tests.factories import make_user  # noqa: E402

@@ -25,6 +25,7 @@ from claims.errors import ClaimError, ClaimPermissionDenied
 from claims.errors import storable as _storable
 from claims.models import (
     REVIEW_NOTE_MAX_LENGTH,
+    Claim,
     ClaimLink,
     Evidence,
     Review,
@@ -80,13 +81,20 @@ def link_state_refresh(link: ClaimLink) -> str:
     return state
 
 
-def links_refresh_for_evidence(evidence: Evidence) -> None:
-    """New evidence can answer a "needs evidence" verdict: refresh the links it bears on."""
-    if evidence.link_id:
-        links = ClaimLink.objects.filter(pk=evidence.link_id)
-    else:
-        links = ClaimLink.objects.of_claim(evidence.claim)
-    for link in links.filter(review_state=ReviewState.NEEDS_EVIDENCE).select_for_update():
+def lock_links_of(*, claim: Claim | None = None, link: ClaimLink | None = None) -> list[int]:
+    """Lock the links that evidence on ``claim`` or ``link`` bears on, and return their ids.
+
+    Evidence writes take these locks before they change anything, as ``review_submit``
+    does, so a verdict and new evidence given at the same moment see each other."""
+    links = ClaimLink.objects.filter(pk=link.pk) if link else ClaimLink.objects.of_claim(claim)
+    return list(links.select_for_update().order_by("pk").values_list("pk", flat=True))
+
+
+def refresh_waiting_for_evidence(link_ids: list[int]) -> None:
+    """Evidence added or removed can answer (or reopen) a "needs evidence" verdict:
+    recompute the state of those links that have one."""
+    waiting = Review.objects.current().filter(link=OuterRef("pk"), verdict=Verdict.NEEDS_EVIDENCE)
+    for link in ClaimLink.objects.filter(pk__in=link_ids).filter(Exists(waiting)):
         link_state_refresh(link)
 
 

@@ -36,7 +36,7 @@ from claims.models import (
     search_key,
     topic_key,
 )
-from claims.reviewing import links_refresh_for_evidence
+from claims.reviewing import lock_links_of, refresh_waiting_for_evidence
 from corpus.models import Document
 
 MAX_TOPICS = 10
@@ -444,8 +444,9 @@ def evidence_add(
         for field, value in anchored.items():
             setattr(evidence, field, value)
     with transaction.atomic():
+        link_ids = lock_links_of(claim=claim, link=link)
         evidence.save()
-        links_refresh_for_evidence(evidence)
+        refresh_waiting_for_evidence(link_ids)
     return evidence
 
 
@@ -466,4 +467,6 @@ def evidence_delete(*, evidence: Evidence, version: object, user) -> None:
     if not can_change(user, evidence):
         raise ClaimPermissionDenied(ERROR_NOT_EVIDENCE_OWNER)
     sent = _parse_version(version)
+    link_ids = lock_links_of(claim=evidence.claim, link=evidence.link)
     _delete_if_current(Evidence, evidence, sent, ERROR_EVIDENCE_GONE)
+    refresh_waiting_for_evidence(link_ids)

@@ -114,3 +114,16 @@ def make_evidence(claim=None, link=None, *, user=None, kind: str = "citation", *
         user=user or make_user("annotator"),
         **(defaults | fields),
     )
+
+
+def add_role(user, role: str):
+    """``user`` also in the group ``role``; reloaded, so no stale permission cache is kept."""
+    user.groups.add(Group.objects.get(name=role))
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def make_review(link, verdict: str = "confirmed", *, user=None, note: str = ""):
+    """A verdict through ``claims.reviewing.review_submit``, by a new reviewer unless given."""
+    from claims.reviewing import review_submit
+
+    return review_submit(link=link, verdict=verdict, note=note, user=user or make_user("reviewer"))
