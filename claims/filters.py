@@ -2,7 +2,16 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from claims.models import Claim, ClaimLink, Relation, ReviewState, Topic
+from claims.models import (
+    Bearing,
+    Claim,
+    ClaimLink,
+    Evidence,
+    EvidenceKind,
+    Relation,
+    ReviewState,
+    Topic,
+)
 from corpus.models import Document, Source
 
 
@@ -34,8 +43,9 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(Q(quote__icontains=value) | Q(statement__icontains=value))
 
 
-class ReviewQueueFilter(django_filters.FilterSet):
-    """The review queue's filters; "source" and "topic" match either side of the pair."""
+class LinkFilter(django_filters.FilterSet):
+    """Filters of claim links (the review queue, the pairs export); "source" and "topic"
+    match either side of the pair."""
 
     relation = django_filters.ChoiceFilter(choices=Relation.choices, label="Relation")
     state = django_filters.ChoiceFilter(
@@ -77,3 +87,40 @@ class ReviewQueueFilter(django_filters.FilterSet):
     def _either_side(queryset, claims):
         ids = claims.values("pk")
         return queryset.filter(Q(left__in=ids) | Q(right__in=ids))
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    """Filters of evidence (the evidence export); "source" matches the claim it is attached
+    to, or either claim of the link it is attached to."""
+
+    kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices, label="Kind")
+    bearing = django_filters.ChoiceFilter(choices=Bearing.choices, label="Bearing")
+    attached_to = django_filters.ChoiceFilter(
+        choices=[("claim", "a claim"), ("link", "a claim pair")],
+        method="attached",
+        label="Attached to",
+    )
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.all(), method="of_source", label="Source of the claim(s)"
+    )
+    added_by = django_filters.ModelChoiceFilter(
+        field_name="created_by",
+        queryset=get_user_model()
+        .objects.filter(evidence__isnull=False)
+        .distinct()
+        .order_by("username"),
+        label="Added by",
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["kind", "bearing", "attached_to", "source", "added_by"]
+
+    def attached(self, queryset, name, value):
+        return queryset.filter(**{f"{value}__isnull": False})
+
+    def of_source(self, queryset, name, value):
+        claims = Claim.objects.filter(document__source=value).values("pk")
+        return queryset.filter(
+            Q(claim__in=claims) | Q(link__left__in=claims) | Q(link__right__in=claims)
+        )

@@ -4,14 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.dashboard import dashboard_figures
 from claims.errors import ClaimError, ClaimPermissionDenied
-from claims.filters import ClaimFilter, ReviewQueueFilter
+from claims.exports import DATASETS, csv_chunks, export_filename, filtered
+from claims.filters import ClaimFilter, LinkFilter
 from claims.models import Claim, ClaimLink, Evidence
 from claims.reviewing import (
     ERROR_NOT_REVIEWER,
@@ -86,8 +87,8 @@ def _get_link(public_id) -> ClaimLink:
     )  # fmt: skip
 
 
-def _queue_for(request: HttpRequest) -> ReviewQueueFilter:
-    return ReviewQueueFilter(request.GET, queryset=review_queue(request.user))
+def _queue_for(request: HttpRequest) -> LinkFilter:
+    return LinkFilter(request.GET, queryset=review_queue(request.user))
 
 
 @require_GET
@@ -165,3 +166,37 @@ def review_queue_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/review_dashboard.html", dashboard_figures())
+
+
+@require_GET
+def export_page(request: HttpRequest) -> HttpResponse:
+    """Choose a dataset and its filters; the form downloads from ``export_download``."""
+    forms = [(dataset, _export_form(dataset, None)) for dataset in DATASETS.values()]
+    return render(request, "claims/export.html", {"forms": forms})
+
+
+def _export_form(dataset, data):
+    filterset = filtered(dataset, data)
+    filterset.form.auto_id = f"id_{dataset.name}_%s"  # three forms on one page
+    return filterset
+
+
+@require_GET
+def export_download(request: HttpRequest) -> HttpResponse:
+    """The chosen dataset as streamed CSV, filtered like its list page."""
+    dataset = DATASETS.get(request.GET.get("dataset", ""))
+    if dataset is None:
+        raise Http404("No such dataset.")
+    filterset = filtered(dataset, request.GET)
+    if not filterset.is_valid():
+        forms = [
+            (other, _export_form(other, request.GET if other is dataset else None))
+            for other in DATASETS.values()
+        ]
+        return render(request, "claims/export.html", {"forms": forms}, status=400)
+    chunks = csv_chunks(dataset, filterset.qs, excel=request.GET.get("excel") == "1")
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in chunks), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(dataset)}"'
+    return response
