@@ -7,7 +7,8 @@ claim's topics come from a second query in the same claim order, merged as both 
 
 Spreadsheet safety: a text cell that a spreadsheet would run as a formula — one starting
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — is written with a leading
-apostrophe (``'=1+1``), which spreadsheets show as text; ``restore`` undoes it on import.
+apostrophe (``'=1+1``), which spreadsheets show as text; so is text that already starts with
+an apostrophe, so that ``restore`` undoes exactly what was added, on import.
 Numeric columns are written as numbers."""
 
 import csv
@@ -35,24 +36,25 @@ from claims.filters import ClaimFilter, EvidenceFilter, LinkFilter
 from claims.models import Claim, ClaimLink, Evidence, Review, Verdict
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_TRIGGER_SET = frozenset(FORMULA_TRIGGERS)
+_PREFIXED = frozenset(FORMULA_TRIGGERS) | {"'"}
 BOM = "\ufeff"
 BATCH_ROWS = 500
 
 
 def neutralise(text: str) -> str:
-    """Text a spreadsheet will show, never run: a leading apostrophe before a trigger."""
-    return "'" + text if text[:1] in _TRIGGER_SET else text
+    """Text a spreadsheet will show, never run: a leading apostrophe before a trigger, and
+    before an apostrophe already there, so that ``restore`` can always undo it."""
+    return "'" + text if text[:1] in _PREFIXED else text
 
 
 def restore(text: str) -> str:
-    """Undo ``neutralise`` (an apostrophe followed by a trigger), for imports."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
+    """Undo ``neutralise``, for imports: drop the apostrophe it added."""
+    return text[1:] if text[:1] == "'" and text[1:2] in _PREFIXED else text
 
 
 def _text_cell(value) -> str:
     if value.__class__ is str:  # the usual case, kept short: it runs for every text cell
-        return "'" + value if value[:1] in _TRIGGER_SET else value
+        return "'" + value if value[:1] in _PREFIXED else value
     return "" if value is None else neutralise(str(value))
 
 

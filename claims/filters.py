@@ -11,6 +11,7 @@ from claims.models import (
     Relation,
     ReviewState,
     Topic,
+    search_key,
 )
 from corpus.models import Document, Source
 
@@ -40,7 +41,19 @@ class ClaimFilter(django_filters.FilterSet):
         fields = ["q", "source", "document", "topic", "annotator"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(quote__icontains=value) | Q(statement__icontains=value))
+        """Every word in the quote or statement, ignoring case (Unicode-wide)."""
+        for word in value.replace("\x00", "").split():
+            queryset = queryset.filter(search_text__contains=search_key(word))
+        return queryset
+
+
+class DateRangeInputs(django_filters.widgets.DateRangeWidget):
+    """Two date inputs, each with its own accessible name."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"type": "date"})
+        self.widgets[0].attrs["aria-label"] = "Proposed on or after"
+        self.widgets[1].attrs["aria-label"] = "Proposed on or before"
 
 
 class LinkFilter(django_filters.FilterSet):
@@ -68,7 +81,7 @@ class LinkFilter(django_filters.FilterSet):
     proposed = django_filters.DateFromToRangeFilter(
         field_name="created_at",
         label="Proposed between",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=DateRangeInputs(),
     )
 
     class Meta:
@@ -96,7 +109,7 @@ class EvidenceFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices, label="Kind")
     bearing = django_filters.ChoiceFilter(choices=Bearing.choices, label="Bearing")
     attached_to = django_filters.ChoiceFilter(
-        choices=[("claim", "a claim"), ("link", "a claim pair")],
+        choices=[("claim", "a claim"), ("pair", "a claim pair")],
         method="attached",
         label="Attached to",
     )
@@ -117,7 +130,8 @@ class EvidenceFilter(django_filters.FilterSet):
         fields = ["kind", "bearing", "attached_to", "source", "added_by"]
 
     def attached(self, queryset, name, value):
-        return queryset.filter(**{f"{value}__isnull": False})
+        """The values match the export's attached_to column: "claim" or "pair"."""
+        return queryset.filter(**{"claim__isnull" if value == "claim" else "link__isnull": False})
 
     def of_source(self, queryset, name, value):
         claims = Claim.objects.filter(document__source=value).values("pk")
