@@ -1,0 +1,651 @@
+"""The editors' admin for topics, claims, links, evidence and reviews.
+
+Only ``claims.services`` and ``claims.reviewing`` write claims, links, evidence and
+reviews, and the admin keeps it so: nothing is added here (claims, links and evidence are
+made on the document and link pages, reviews in the review queue), anchors and cited
+content are read-only, and the few editable fields are saved through ``claim_update``,
+``link_update`` and ``evidence_update`` with the version the form was loaded with, so an
+edit based on an older version is refused instead of overwriting someone's change.
+Deletes go through ``claim_delete``, ``link_delete`` and ``evidence_delete`` once the
+editor has confirmed on Django's page that lists what goes with them."""
+
+import re
+import uuid
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from claims.errors import ClaimError
+from claims.models import (
+    Claim,
+    ClaimLink,
+    Evidence,
+    Review,
+    Topic,
+    topic_key,
+)
+from claims.reviewing import link_state_refresh
+from claims.services import (
+    can_change,
+    claim_delete,
+    claim_update,
+    evidence_delete,
+    evidence_update,
+    link_delete,
+    link_update,
+)
+from corpus.text import TextError, check_storable
+
+SHORT = 80
+LOADED_VERSION = "loaded_version"
+ERROR_VERSION_MISSING = (
+    "The form was sent without the version it was loaded with. Reload the page and edit again."
+)
+ERROR_TOPIC_EXISTS = "There is already a topic “{name}”; topic names are compared ignoring case."
+ERROR_TOPIC_BLANK = "Give the topic a name."
+_UUID = re.compile(r"\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b", re.I)
+# Set on the request when a service refused a save; the form is then shown again with it.
+_SERVICE_ERROR = "_crosscheck_service_error"
+
+
+def one_line(value: str, limit: int = SHORT) -> str:
+    """``value`` on one line, shortened to ``limit`` characters with an ellipsis."""
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def admin_link(obj, text: str) -> str:
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
+def link_summary(link: ClaimLink) -> str:
+    """“left quote” relation “right quote”: a link as editors recognise it."""
+    return (
+        f"“{one_line(link.left.quote, 40)}” {link.get_relation_display()} "
+        f"“{one_line(link.right.quote, 40)}”"
+    )
+
+
+def changelist_url(model, **filters) -> str:
+    query = "&".join(f"{key}={value}" for key, value in filters.items())
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") + (
+        f"?{query}" if query else ""
+    )
+
+
+# --- Writing through the services ------------------------------------------------------
+
+
+class VersionedForm(forms.ModelForm):
+    """A change form that carries the version it was loaded with, and shows a refusal of
+    the service that saved it as a form error."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    service_error: ClaimError | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault(LOADED_VERSION, self.instance.version)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if LOADED_VERSION in self.errors:  # hidden, so say it where the editor sees it
+            self.add_error(None, ERROR_VERSION_MISSING)
+        if self.service_error is not None:
+            field = self.service_error.field
+            visible = field in self.fields and field != LOADED_VERSION
+            self.add_error(field if visible else None, str(self.service_error))
+        return cleaned_data
+
+
+class ServiceWriteAdmin(admin.ModelAdmin):
+    """Admin for a model that only the claims services write (see the module docstring).
+
+    Subclasses save in ``save_through_service`` and delete in ``delete_through_service``;
+    a ``ClaimError`` either raises becomes a form error or an error message, never a 500,
+    and rolls back everything the request did."""
+
+    form = VersionedForm
+
+    def save_through_service(self, request: HttpRequest, obj, form) -> None:
+        raise NotImplementedError
+
+    def delete_through_service(self, request: HttpRequest, obj) -> None:
+        raise NotImplementedError
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != LOADED_VERSION]})
+            for name, options in fieldsets
+        ]
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        error = getattr(request, _SERVICE_ERROR, None)
+        if error is None:
+            return form
+        return type(form.__name__, (form,), {"service_error": error})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ClaimError as error:
+            # The save was rolled back; show the form again, as sent, with the refusal.
+            setattr(request, _SERVICE_ERROR, error)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        if form.has_changed():
+            self.save_through_service(request, obj, form)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        # The service saved the many-to-many fields too (no form.save_m2m()); the inlines
+        # are read-only, and saving their formsets writes nothing.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ClaimError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        self.delete_through_service(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for obj in queryset:
+            self.delete_through_service(request, obj)
+
+    def response_action(self, request, queryset):
+        """Run an action (delete included) all or nothing; a refusal becomes a message."""
+        try:
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except ClaimError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Reviews are never deleted one by one (they are the history of verdicts), but they
+        # go with their link: the service deletes them with it.
+        perms_needed.discard(Review._meta.verbose_name)
+        return deleted, model_count, perms_needed, protected
+
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+        """A public id (or an address containing one) finds that object."""
+        match = _UUID.search(search_term)
+        if match:
+            return queryset.filter(public_id=uuid.UUID(match.group())), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class ServicePermissionsMixin:
+    """The roles give editors ``claims.change_claim`` and no permissions on links and
+    evidence; ``claims.services.can_change`` decides who changes those, so the admin asks
+    the same rule."""
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is None:
+            return request.user.has_perm("claims.change_claim")
+        return can_change(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+
+# --- Read-only inlines -----------------------------------------------------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+def evidence_summary(evidence: Evidence) -> str:
+    return one_line(evidence.citation or evidence.url or evidence.quote)
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = Evidence
+    fields = ("kind", "bearing", "summary", "created_by", "created_at")
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("created_by")
+
+    @admin.display(description="evidence")
+    def summary(self, obj: Evidence) -> str:
+        return evidence_summary(obj)
+
+
+class ReviewInline(ReadOnlyInline):
+    model = Review
+    fields = ("reviewer", "verdict", "note", "is_current", "created_at", "replaced_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("reviewer")
+
+
+# --- Topics ----------------------------------------------------------------------------
+
+
+class TopicForm(forms.ModelForm):
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        try:
+            check_storable(name)
+        except TextError as error:
+            raise ValidationError(str(error)) from None
+        if not name:
+            raise ValidationError(ERROR_TOPIC_BLANK)
+        existing = Topic.objects.filter(key=topic_key(name)).exclude(pk=self.instance.pk).first()
+        if existing is not None:
+            raise ValidationError(ERROR_TOPIC_EXISTS.format(name=existing.name))
+        return name
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    form = TopicForm
+    list_display = ("name", "claim_count", "created_at")
+    search_fields = ("name",)
+    ordering = ("name",)  # explicit: Meta.ordering is not applied to a grouped (Count) query
+    date_hierarchy = "created_at"
+    fields = ("name", "claim_count", "created_at")
+    readonly_fields = ("claim_count", "created_at")
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claim_count(self, obj: Topic):
+        count = getattr(obj, "claim_count", None)
+        if count is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', changelist_url(Claim, topics__id__exact=obj.pk), count
+        )
+
+
+# --- Claims ----------------------------------------------------------------------------
+
+
+@admin.register(Claim)
+class ClaimAdmin(ServiceWriteAdmin):
+    list_display = (
+        "quote_short", "document", "source", "statement_short", "topic_names", "created_by",
+        "created_at",
+    )  # fmt: skip
+    list_filter = (
+        "document__source",
+        ("topics", admin.RelatedOnlyFieldListFilter),
+        ("created_by", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    )
+    search_fields = ("statement", "quote", "document__title", "document__source__name")
+    list_select_related = ("document__source", "created_by")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-pk")
+    autocomplete_fields = ("topics",)
+    inlines = (EvidenceInline,)
+    actions = ("remove_all_topics",)
+    fieldsets = (
+        (None, {"fields": ("statement", "topics", LOADED_VERSION)}),
+        (
+            "Passage (fixed: a different passage is a different claim)",
+            {"fields": ("document", "source", "start", "end", "prefix", "quote", "suffix")},
+        ),
+        ("Links", {"fields": ("links",)}),
+        (
+            "Record",
+            {
+                "fields": (
+                    "public_id",
+                    "version",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                    "search_text",
+                )
+            },
+        ),
+    )
+    readonly_fields = (
+        "document", "source", "start", "end", "prefix", "quote", "suffix", "links", "public_id",
+        "version", "created_by", "created_at", "updated_at", "search_text",
+    )  # fmt: skip
+
+    def get_queryset(self, request: HttpRequest):
+        # Document (text unloaded), source, author and topics: a constant number of queries.
+        return super().get_queryset(request).listing()
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_change(request.user, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_change(request.user, obj))
+
+    def save_through_service(self, request: HttpRequest, obj: Claim, form) -> None:
+        claim_update(
+            claim=obj,
+            statement=form.cleaned_data["statement"],
+            topics=[topic.name for topic in form.cleaned_data["topics"]],
+            version=form.cleaned_data[LOADED_VERSION],
+            user=request.user,
+        )
+
+    def delete_through_service(self, request: HttpRequest, obj: Claim) -> None:
+        # The editor confirmed on the page listing the links and evidence that go with it.
+        claim_delete(claim=obj, version=obj.version, user=request.user, confirm=True)
+
+    @admin.display(description="quote", ordering="quote")
+    def quote_short(self, obj: Claim) -> str:
+        return one_line(obj.quote)
+
+    @admin.display(description="statement", ordering="statement")
+    def statement_short(self, obj: Claim) -> str:
+        return one_line(obj.statement)
+
+    @admin.display(description="source", ordering="document__source__name")
+    def source(self, obj: Claim):
+        return obj.document.source
+
+    @admin.display(description="topics")
+    def topic_names(self, obj: Claim) -> str:
+        return ", ".join(topic.name for topic in obj.topics.all())
+
+    @admin.display(description="links")
+    def links(self, obj: Claim):
+        links = list(ClaimLink.objects.of_claim(obj).select_related("left", "right").order_by("pk"))
+        if not links:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} {} ({})",
+            (
+                (
+                    admin_link(link, link.get_relation_display()),
+                    one_line(link.other_side(obj).statement),
+                    link.get_review_state_display(),
+                )
+                for link in links
+            ),
+        )
+
+    @admin.action(description="Remove all topics", permissions=["change"])
+    def remove_all_topics(self, request: HttpRequest, queryset) -> None:
+        changed = 0
+        for claim in queryset:
+            if claim.topics.all():
+                claim_update(
+                    claim=claim,
+                    statement=claim.statement,
+                    topics=[],
+                    version=claim.version,
+                    user=request.user,
+                )
+                changed += 1
+        self.message_user(
+            request,
+            f"Removed the topics of {changed} claim{'' if changed == 1 else 's'}.",
+            messages.SUCCESS,
+        )
+
+
+# --- Links -----------------------------------------------------------------------------
+
+
+def claim_side(claim: Claim) -> str:
+    return format_html(
+        "{}<br>“{}”<br>{} — {}",
+        admin_link(claim, one_line(claim.statement)),
+        one_line(claim.quote, 200),
+        claim.document,
+        claim.document.source,
+    )
+
+
+@admin.register(ClaimLink)
+class ClaimLinkAdmin(ServicePermissionsMixin, ServiceWriteAdmin):
+    list_display = (
+        "left_quote", "relation", "right_quote", "review_state", "created_by", "created_at",
+    )  # fmt: skip
+    list_filter = (
+        "relation",
+        "review_state",
+        ("created_by", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    )
+    search_fields = (
+        "left__statement", "left__quote", "right__statement", "right__quote", "rationale",
+    )  # fmt: skip
+    list_select_related = ("left__document__source", "right__document__source", "created_by")
+    date_hierarchy = "created_at"
+    inlines = (EvidenceInline, ReviewInline)
+    actions = ("recompute_review_state",)
+    fieldsets = (
+        (None, {"fields": ("relation", "rationale", LOADED_VERSION)}),
+        ("Claims", {"fields": ("left_claim", "right_claim")}),
+        ("Review", {"fields": ("review_state",)}),
+        (
+            "Record",
+            {"fields": ("public_id", "version", "created_by", "created_at", "updated_at")},
+        ),
+    )
+    readonly_fields = (
+        "left_claim", "right_claim", "review_state", "public_id", "version", "created_by",
+        "created_at", "updated_at",
+    )  # fmt: skip
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).with_sides()
+
+    def save_through_service(self, request: HttpRequest, obj: ClaimLink, form) -> None:
+        link_update(
+            link=obj,
+            relation=form.cleaned_data["relation"],
+            rationale=form.cleaned_data["rationale"],
+            version=form.cleaned_data[LOADED_VERSION],
+            user=request.user,
+        )
+
+    def delete_through_service(self, request: HttpRequest, obj: ClaimLink) -> None:
+        link_delete(link=obj, version=obj.version, user=request.user, confirm=True)
+
+    @admin.display(description="claim", ordering="left__quote")
+    def left_quote(self, obj: ClaimLink) -> str:
+        return one_line(obj.left.quote)
+
+    @admin.display(description="other claim", ordering="right__quote")
+    def right_quote(self, obj: ClaimLink) -> str:
+        return one_line(obj.right.quote)
+
+    @admin.display(description="claim")
+    def left_claim(self, obj: ClaimLink) -> str:
+        return claim_side(obj.left)
+
+    @admin.display(description="other claim")
+    def right_claim(self, obj: ClaimLink) -> str:
+        return claim_side(obj.right)
+
+    @admin.action(description="Recompute review state", permissions=["change"])
+    def recompute_review_state(self, request: HttpRequest, queryset) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        changed = 0
+        with transaction.atomic():
+            locked = ClaimLink.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+            for link in locked:
+                before = link.review_state
+                if link_state_refresh(link) != before:
+                    changed += 1
+        self.message_user(
+            request,
+            f"Recomputed the review state of {len(ids)} link{'' if len(ids) == 1 else 's'}; "
+            f"{changed} changed.",
+            messages.SUCCESS,
+        )
+
+
+# --- Evidence --------------------------------------------------------------------------
+
+
+class AttachedToFilter(admin.SimpleListFilter):
+    title = "attached to"
+    parameter_name = "attached_to"
+
+    def lookups(self, request, model_admin):
+        return (("claim", "a claim"), ("link", "a link"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "claim":
+            return queryset.filter(claim__isnull=False)
+        if self.value() == "link":
+            return queryset.filter(link__isnull=False)
+        return queryset
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ServicePermissionsMixin, ServiceWriteAdmin):
+    list_display = ("summary", "kind", "bearing", "target", "created_by", "created_at")
+    list_filter = (
+        "kind",
+        "bearing",
+        AttachedToFilter,
+        ("created_by", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    )
+    search_fields = ("citation", "url", "quote")
+    list_select_related = ("claim", "link__left", "link__right", "document", "created_by")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-pk")
+    fieldsets = (
+        (None, {"fields": ("bearing", LOADED_VERSION)}),
+        (
+            "What was cited (fixed: to cite something else, remove this and add new evidence)",
+            {
+                "fields": (
+                    "kind",
+                    "citation",
+                    "url",
+                    "quote",
+                    "document",
+                    "start",
+                    "end",
+                    "prefix",
+                    "suffix",
+                )
+            },
+        ),
+        ("Attached to", {"fields": ("target",)}),
+        (
+            "Record",
+            {"fields": ("public_id", "version", "created_by", "created_at", "updated_at")},
+        ),
+    )
+    readonly_fields = (
+        "kind", "citation", "url", "quote", "document", "start", "end", "prefix", "suffix",
+        "target", "public_id", "version", "created_by", "created_at", "updated_at",
+    )  # fmt: skip
+
+    def get_queryset(self, request: HttpRequest):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("claim", "link__left", "link__right", "document", "created_by")
+            .defer("document__text")
+        )
+
+    def save_through_service(self, request: HttpRequest, obj: Evidence, form) -> None:
+        evidence_update(
+            evidence=obj,
+            bearing=form.cleaned_data["bearing"],
+            version=form.cleaned_data[LOADED_VERSION],
+            user=request.user,
+        )
+
+    def delete_through_service(self, request: HttpRequest, obj: Evidence) -> None:
+        evidence_delete(evidence=obj, version=obj.version, user=request.user)
+
+    @admin.display(description="evidence")
+    def summary(self, obj: Evidence) -> str:
+        return evidence_summary(obj)
+
+    @admin.display(description="attached to")
+    def target(self, obj: Evidence) -> str:
+        if obj.claim_id is not None:
+            return format_html("claim {}", admin_link(obj.claim, one_line(obj.claim.statement)))
+        return format_html("link {}", admin_link(obj.link, link_summary(obj.link)))
+
+
+# --- Reviews ---------------------------------------------------------------------------
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """The history of verdicts: only ``claims.reviewing.review_submit`` writes it."""
+
+    list_display = ("verdict", "link_display", "reviewer", "is_current", "created_at", "note_short")
+    list_filter = (
+        "verdict",
+        "is_current",
+        ("reviewer", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    )
+    search_fields = ("note", "reviewer__username")
+    list_select_related = ("link__left", "link__right", "reviewer")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-pk")
+    fields = (
+        "link", "link_display", "reviewer", "verdict", "note", "is_current", "created_at",
+        "replaced_at",
+    )  # fmt: skip
+    readonly_fields = ("link_display",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="link")
+    def link_display(self, obj: Review) -> str:
+        return link_summary(obj.link)
+
+    @admin.display(description="note", ordering="note")
+    def note_short(self, obj: Review) -> str:
+        return one_line(obj.note)
