@@ -21,8 +21,10 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
 
 from claims.errors import ClaimError
+from claims.history import claim_restore, link_restore
 from claims.models import (
     Claim,
     ClaimLink,
@@ -42,6 +44,7 @@ from claims.services import (
     link_update,
 )
 from corpus.text import TextError, check_storable
+from crosscheck.roles import is_editor
 
 SHORT = 80
 LOADED_VERSION = "loaded_version"
@@ -108,7 +111,7 @@ class VersionedForm(forms.ModelForm):
         return cleaned_data
 
 
-class ServiceWriteAdmin(admin.ModelAdmin):
+class ServiceWriteAdmin(SimpleHistoryAdmin):
     """Admin for a model that only the claims services write (see the module docstring).
 
     Subclasses save in ``save_through_service`` and delete in ``delete_through_service``;
@@ -613,7 +616,7 @@ class EvidenceAdmin(ServicePermissionsMixin, ServiceWriteAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(SimpleHistoryAdmin):
     """The history of verdicts: only ``claims.reviewing.review_submit`` writes it."""
 
     list_display = ("verdict", "link_display", "reviewer", "is_current", "created_at", "note_short")
@@ -649,3 +652,78 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.display(description="note", ordering="note")
     def note_short(self, obj: Review) -> str:
         return one_line(obj.note)
+
+
+# --- Deleted claims and links, restored from the history ---------------------------------
+
+
+class DeletedAdmin(admin.ModelAdmin):
+    """The deletion records of one model's history, for editors to restore from. Read-only;
+    the "Restore" action calls ``restore`` (a function of claims.history) for each."""
+
+    model_label = ""
+    restore = None
+    actions = ["restore_selected"]
+    list_display = ["id", "summary", "history_date", "history_user"]
+    list_select_related = ["history_user"]
+    date_hierarchy = "history_date"
+
+    def get_queryset(self, request: HttpRequest):
+        live = self.model.instance_type.objects.values("pk")
+        return super().get_queryset(request).filter(history_type="-").exclude(id__in=live)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_editor(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_editor(request.user)
+
+    def has_restore_permission(self, request: HttpRequest) -> bool:
+        return is_editor(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        title = f"Deleted {self.model_label}s: select to restore"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    @admin.action(description="Restore the selected", permissions=["restore"])
+    def restore_selected(self, request: HttpRequest, queryset) -> None:
+        restored = 0
+        for record in queryset:
+            try:
+                type(self).restore(record=record, user=request.user)
+            except ClaimError as error:
+                messages.error(request, f"{self.model_label} #{record.id}: {error}")
+            else:
+                restored += 1
+        if restored:
+            messages.success(request, f"Restored {restored} {self.model_label}(s).")
+
+
+@admin.register(Claim.history.model)
+class DeletedClaimAdmin(DeletedAdmin):
+    model_label = "claim"
+    restore = staticmethod(claim_restore)
+    search_fields = ["quote", "statement"]
+
+    @admin.display(description="claim")
+    def summary(self, record) -> str:
+        return f"{record.statement[:60]} — “{record.quote[:60]}”"
+
+
+@admin.register(ClaimLink.history.model)
+class DeletedLinkAdmin(DeletedAdmin):
+    model_label = "claim link"
+    restore = staticmethod(link_restore)
+
+    @admin.display(description="link")
+    def summary(self, record) -> str:
+        return f"claims #{record.left_id} {record.relation} #{record.right_id}"

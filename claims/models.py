@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from corpus.models import Document
 
@@ -98,6 +99,7 @@ class Claim(models.Model):
     )
 
     objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics], verbose_name="deleted claim")
 
     class Meta:
         ordering = ["document", "start", "end"]
@@ -180,6 +182,7 @@ class ClaimLink(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = ClaimLinkQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="deleted claim link")
 
     class Meta:
         ordering = ["-created_at"]
@@ -265,6 +268,8 @@ class Evidence(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name_plural = "evidence"
@@ -340,6 +345,7 @@ class Review(models.Model):
     replaced_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReviewQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from claims.errors import ClaimError, ClaimPermissionDenied
 from claims.errors import storable as _storable
+from claims.history import record_change
 from claims.models import (
     REVIEW_NOTE_MAX_LENGTH,
     Claim,
@@ -76,8 +77,10 @@ def link_state_refresh(link: ClaimLink) -> str:
         Q(link=link) | Q(claim_id__in=[link.left_id, link.right_id])
     ).aggregate(latest=Max("created_at"))["latest"]
     state = link_state(verdicts, latest_evidence_at, settings.CROSSCHECK_REVIEWS_REQUIRED)
-    ClaimLink.objects.filter(pk=link.pk).update(review_state=state)
-    link.review_state = state
+    if state != link.review_state:
+        ClaimLink.objects.filter(pk=link.pk).update(review_state=state)
+        link.review_state = state
+        record_change(link)
     return state
 
 
@@ -121,10 +124,14 @@ def review_submit(*, link: ClaimLink, verdict: object, note: object, user) -> Re
     if len(note) > REVIEW_NOTE_MAX_LENGTH:
         raise ClaimError(ERROR_NOTE_TOO_LONG, "note")
     link = ClaimLink.objects.select_for_update().get(pk=link.pk)
-    link.reviews.current().filter(reviewer=user).update(
-        is_current=False, replaced_at=timezone.now()
-    )
-    review = Review.objects.create(link=link, reviewer=user, verdict=verdict, note=note)
+    for earlier in link.reviews.current().filter(reviewer=user):
+        earlier.is_current, earlier.replaced_at = False, timezone.now()
+        earlier._history_user = user
+        earlier.save(update_fields=["is_current", "replaced_at"])
+    review = Review(link=link, reviewer=user, verdict=verdict, note=note)
+    review._history_user = user
+    review.save()
+    link._history_user = user
     link_state_refresh(link)
     return review
 

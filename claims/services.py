@@ -20,6 +20,7 @@ from claims.errors import (
 from claims.errors import (
     storable as _storable,
 )
+from claims.history import record_change
 from claims.models import (
     EVIDENCE_TEXT_MAX_LENGTH,
     RATIONALE_MAX_LENGTH,
@@ -149,6 +150,7 @@ def claim_create(
         **anchored,
     )
     claim.full_clean(exclude=["document", "created_by"], validate_unique=False)
+    claim._history_user = user
     try:
         with transaction.atomic():
             claim.save()
@@ -181,6 +183,7 @@ def claim_update(
         claim,
         sent,
         ERROR_GONE,
+        user,
         statement=statement,
         search_text=search_key(statement, claim.quote),
     )
@@ -263,6 +266,7 @@ def link_create(
     link = ClaimLink(
         left=left, right=right, relation=relation, rationale=rationale, created_by=user
     )
+    link._history_user = user
     try:
         with transaction.atomic():
             link.save()
@@ -279,7 +283,7 @@ def can_change(user: AbstractBaseUser, thing: "Claim | ClaimLink | Evidence") ->
     return editable_by(user)(thing.created_by_id)
 
 
-def _compare_and_set(model, obj, sent: int, gone: str, **changes) -> None:
+def _compare_and_set(model, obj, sent: int, gone: str, user=None, **changes) -> None:
     """Apply ``changes`` only if ``obj`` is still at version ``sent``; else refuse."""
     updated = model.objects.filter(pk=obj.pk, version=sent).update(
         version=F("version") + 1, updated_at=timezone.now(), **changes
@@ -287,6 +291,7 @@ def _compare_and_set(model, obj, sent: int, gone: str, **changes) -> None:
     if not updated:
         _refuse_stale(model, obj, sent, gone)
     obj.refresh_from_db()
+    record_change(obj, user)
 
 
 def _delete_if_current(model, obj, sent: int, gone: str) -> None:
@@ -312,7 +317,9 @@ def link_update(
     sent = _parse_version(version)
     relation = _clean_choice(relation, Relation, ERROR_RELATION, "relation")
     rationale = _clean_rationale(rationale)
-    _compare_and_set(ClaimLink, link, sent, ERROR_LINK_GONE, relation=relation, rationale=rationale)
+    _compare_and_set(
+        ClaimLink, link, sent, ERROR_LINK_GONE, user, relation=relation, rationale=rationale
+    )
     return link
 
 
@@ -423,6 +430,7 @@ def evidence_add(
     kind = _clean_choice(kind, EvidenceKind, ERROR_EVIDENCE_KIND, "kind")
     bearing = _clean_choice(bearing, Bearing, ERROR_BEARING, "bearing")
     evidence = Evidence(claim=claim, link=link, kind=kind, bearing=bearing, created_by=user)
+    evidence._history_user = user
     if kind == EvidenceKind.CITATION:
         evidence.citation = _clean_evidence_text(citation, "citation", ERROR_CITATION_MISSING)
     elif kind == EvidenceKind.URL:
@@ -458,7 +466,7 @@ def evidence_update(*, evidence: Evidence, bearing: object, version: object, use
         raise ClaimPermissionDenied(ERROR_NOT_EVIDENCE_OWNER)
     sent = _parse_version(version)
     bearing = _clean_choice(bearing, Bearing, ERROR_BEARING, "bearing")
-    _compare_and_set(Evidence, evidence, sent, ERROR_EVIDENCE_GONE, bearing=bearing)
+    _compare_and_set(Evidence, evidence, sent, ERROR_EVIDENCE_GONE, user, bearing=bearing)
     return evidence
 
 

@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from corpus.models import Document, Source
 
@@ -26,7 +27,7 @@ def _changelist_url(model, **filters) -> str:
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SimpleHistoryAdmin):
     list_display = ("name", "kind", "author", "date", "document_count", "created_at")
     list_filter = ("kind", "created_at")
     search_fields = ("name", "slug", "author", "publisher")
@@ -62,7 +63,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(SimpleHistoryAdmin):
     list_display = (
         "title", "source", "language", "character_count", "original_format", "imported_by",
         "imported_at",

@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from corpus import text as text_utils
 
@@ -50,6 +51,8 @@ class Source(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -117,6 +120,9 @@ class Document(models.Model):
     imported_at = models.DateTimeField(auto_now_add=True)
 
     objects = DocumentQuerySet.as_manager()
+    # The text is left out of the history: it never changes, and copying 390 KB into a
+    # history row on every metadata edit would only fill the database.
+    history = HistoricalRecords(excluded_fields=["text"])
 
     class Meta:
         ordering = ["source__name", "title"]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "import_export",
+    "simple_history",
     "corpus",
     "claims",
 ]
@@ -52,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change in the history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -146,6 +149,11 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "crosscheck.jsonapi.csrf_failure"
+
+# The admin shows each object's history; changing an object back to an old version would
+# bypass the services' checks, so the history is read-only (deleted claims and links are
+# restored through claims.history instead).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # How many agreeing current reviews confirm or reject a claim link.
 CROSSCHECK_REVIEWS_REQUIRED = env_int("CROSSCHECK_REVIEWS_REQUIRED", 1, minimum=1)
