@@ -16,6 +16,14 @@ from claims.models import (
 from corpus.models import Document, Source
 
 
+def _author_filter(related_name: str, label: str) -> django_filters.ModelChoiceFilter:
+    """Filter by who created the objects, choosing among the users who created any."""
+    authors = get_user_model().objects.filter(**{f"{related_name}__isnull": False})
+    return django_filters.ModelChoiceFilter(
+        field_name="created_by", queryset=authors.distinct().order_by("username"), label=label
+    )
+
+
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Quote or statement contains")
     source = django_filters.ModelChoiceFilter(
@@ -27,14 +35,7 @@ class ClaimFilter(django_filters.FilterSet):
     topic = django_filters.ModelChoiceFilter(
         field_name="topics", queryset=Topic.objects.all(), label="Topic"
     )
-    annotator = django_filters.ModelChoiceFilter(
-        field_name="created_by",
-        queryset=get_user_model()
-        .objects.filter(claims__isnull=False)
-        .distinct()
-        .order_by("username"),
-        label="Annotator",
-    )
+    annotator = _author_filter("claims", "Annotator")
 
     class Meta:
         model = Claim
@@ -70,14 +71,7 @@ class LinkFilter(django_filters.FilterSet):
     topic = django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), method="either_topic", label="Topic (either side)"
     )
-    annotator = django_filters.ModelChoiceFilter(
-        field_name="created_by",
-        queryset=get_user_model()
-        .objects.filter(claim_links__isnull=False)
-        .distinct()
-        .order_by("username"),
-        label="Proposed by",
-    )
+    annotator = _author_filter("claim_links", "Proposed by")
     proposed = django_filters.DateFromToRangeFilter(
         field_name="created_at",
         label="Proposed between",
@@ -116,14 +110,7 @@ class EvidenceFilter(django_filters.FilterSet):
     source = django_filters.ModelChoiceFilter(
         queryset=Source.objects.all(), method="of_source", label="Source of the claim(s)"
     )
-    added_by = django_filters.ModelChoiceFilter(
-        field_name="created_by",
-        queryset=get_user_model()
-        .objects.filter(evidence__isnull=False)
-        .distinct()
-        .order_by("username"),
-        label="Added by",
-    )
+    added_by = _author_filter("evidence", "Added by")
 
     class Meta:
         model = Evidence
