@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import claims.admin as claims_admin
+from claims.exports import DATASETS, csv_chunks
 from claims.models import Claim, ClaimLink, Evidence, Review, Topic, search_key
 from claims.services import claim_update
 from corpus.models import Document, Source
@@ -669,3 +670,26 @@ def test_markup_from_claims_and_evidence_is_escaped_on_change_pages(editor_clien
         for letter in "xyzw":
             assert f"<img src={letter} " not in content, (url, letter)
     assert "&lt;img src=y onerror=alert(2)&gt;" in editor_client.get(change(link)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changelist", "dataset", "build"),
+    [
+        ("admin:claims_claim_changelist", "claims", lambda: make_claim()),
+        ("admin:claims_claimlink_changelist", "pairs", lambda: make_link()),
+        ("admin:claims_evidence_changelist", "evidence", lambda: make_evidence()),
+    ],
+)
+def test_the_admin_exports_the_selected_with_the_export_pages_columns(
+    editor_client, changelist, dataset, build
+):
+    chosen, _other = build(), build()
+    response = editor_client.post(
+        reverse(changelist), {"action": "export_selected_csv", "_selected_action": [chosen.pk]}
+    )
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode()
+    model = type(chosen)
+    expected = "".join(csv_chunks(DATASETS[dataset], model.objects.filter(pk=chosen.pk)))
+    assert body == expected
+    assert body.count("\r\n") == 2  # the header and the one selected row
