@@ -4,8 +4,8 @@ Export page, the ``export_annotations`` command and the admin's export.
 The database writes each CSV record itself — every cell formatted, neutralised and quoted
 by SQL expressions built from the column definitions — and the rows stream from one
 (server-side, on PostgreSQL) cursor in small batches: memory stays flat, one query serves
-the whole export, and Python only joins lines, so the export runs at about the speed of the
-database's own CSV tool (bench/export.py). Quoting follows the csv module's: a cell is
+the whole export, and Python only joins lines, so the export runs at over a third of the
+speed of the database's own CSV tool (bench/export.py). Quoting follows the csv module's: a cell is
 quoted when it holds a comma, a double quote or a line break, and quotes are doubled.
 
 Spreadsheet safety: a text cell that a spreadsheet would run as a formula — one starting
