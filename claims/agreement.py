@@ -36,16 +36,20 @@ class Agreement:
 
 def observed_agreement(units: Iterable[Sequence[Hashable]]) -> Agreement:
     """Mean over units of the share of agreeing pairs; units with < 2 ratings are ignored."""
-    shares: list[Fraction] = []
+    # Agreeing ordered pairs summed per unit size m (each unit's share is that over
+    # m(m - 1)), so the exact fractions are few however many units there are.
+    agreeing_by_size: Counter[int] = Counter()
+    used = 0
     for unit in units:
         m = len(unit)
         if m < 2:
             continue
-        agreeing = sum(count * (count - 1) for count in Counter(unit).values())
-        shares.append(Fraction(agreeing, m * (m - 1)))
-    if not shares:
+        used += 1
+        agreeing_by_size[m] += sum(count * (count - 1) for count in Counter(unit).values())
+    if not used:
         return Agreement(None, 0)
-    return Agreement(float(sum(shares) / len(shares)), len(shares))
+    total = sum(Fraction(agreeing, m * (m - 1)) for m, agreeing in agreeing_by_size.items())
+    return Agreement(float(total / used), used)
 
 
 def cohen_kappa(pairs: Iterable[tuple[Hashable, Hashable]]) -> Agreement:
@@ -68,7 +72,8 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable]]) -> Agreement
     """Krippendorff's alpha for nominal labels; units with < 2 values are not pairable."""
     # Each ordered pair of values in a unit of m values adds 1/(m - 1) to o[c][k]; only the
     # off-diagonal sum of o and its row sums n_c are needed.
-    disagreeing = Fraction(0)
+    # Summed per unit size m first, so the exact fractions are few however many units.
+    disagreeing_by_size: Counter[int] = Counter()
     totals: Counter[Hashable] = Counter()
     pairable = 0
     for unit in units:
@@ -78,7 +83,10 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable]]) -> Agreement
         pairable += 1
         counts = Counter(unit)
         totals.update(counts)
-        disagreeing += Fraction(m * m - sum(c * c for c in counts.values()), m - 1)
+        disagreeing_by_size[m] += m * m - sum(c * c for c in counts.values())
+    disagreeing = sum(
+        (Fraction(value, m - 1) for m, value in disagreeing_by_size.items()), Fraction(0)
+    )
     n = sum(totals.values())
     expected = n * n - sum(c * c for c in totals.values())  # sum over c != k of n_c * n_k
     if pairable == 0 or expected == 0:
