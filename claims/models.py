@@ -334,6 +334,7 @@ class Review(models.Model):
     one stays with ``is_current`` False, so the history of verdicts is kept. Only
     ``claims.reviewing`` writes reviews."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     link = models.ForeignKey(ClaimLink, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
