@@ -14,6 +14,7 @@ import uuid
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -25,8 +26,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from claims.errors import ClaimError
 from claims.exports import CLAIMS, EVIDENCE, PAIRS, csv_chunks, export_filename
-from claims.history import claim_restore, link_restore
+from claims.history import claim_restore, evidence_restore, link_restore
 from claims.models import (
+    TOPIC_MAX_LENGTH,
     Claim,
     ClaimLink,
     Evidence,
@@ -34,6 +36,7 @@ from claims.models import (
     Topic,
     topic_key,
 )
+from claims.resources import ClaimResource, EvidenceResource, LinkResource, ReviewResource
 from claims.reviewing import link_state_refresh
 from claims.services import (
     can_change,
@@ -45,6 +48,7 @@ from claims.services import (
     link_update,
 )
 from corpus.text import TextError, check_storable
+from crosscheck.admin_import_export import ImportExportAdmin
 from crosscheck.roles import is_editor
 
 SHORT = 80
@@ -54,6 +58,7 @@ ERROR_VERSION_MISSING = (
 )
 ERROR_TOPIC_EXISTS = "There is already a topic “{name}”; topic names are compared ignoring case."
 ERROR_TOPIC_BLANK = "Give the topic a name."
+ERROR_TOPIC_NOT_TYPED = "Type the topic to add in the box beside the action, then run it again."
 _UUID = re.compile(r"\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b", re.I)
 # Set on the request when a service refused a save; the form is then shown again with it.
 _SERVICE_ERROR = "_crosscheck_service_error"
@@ -115,7 +120,9 @@ class VersionedForm(forms.ModelForm):
 DATASET_OF_MODEL = {Claim: CLAIMS, ClaimLink: PAIRS, Evidence: EVIDENCE}
 
 
-@admin.action(description="Export the selected as CSV (the Export page's columns)")
+@admin.action(
+    description="Export the selected as CSV (the Export page's columns)", permissions=["export"]
+)
 def export_selected_csv(modeladmin, request: HttpRequest, queryset) -> StreamingHttpResponse:
     """The selected objects as the Export page's dataset for this model: the same columns,
     neutralising and streaming (claims.exports)."""
@@ -320,8 +327,20 @@ class TopicAdmin(admin.ModelAdmin):
 # --- Claims ----------------------------------------------------------------------------
 
 
+def _claims(count: int) -> str:
+    return f"{count} claim{'' if count == 1 else 's'}"
+
+
+class ClaimActionForm(helpers.ActionForm):
+    topic = forms.CharField(
+        required=False, label="Topic", max_length=TOPIC_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"placeholder": "topic for “Add the topic…”"}),
+    )  # fmt: skip
+
+
 @admin.register(Claim)
-class ClaimAdmin(ServiceWriteAdmin):
+class ClaimAdmin(ImportExportAdmin, ServiceWriteAdmin):
+    resource_classes = [ClaimResource]
     list_display = (
         "quote_short", "document", "source", "statement_short", "topic_names", "created_by",
         "created_at",
@@ -338,7 +357,8 @@ class ClaimAdmin(ServiceWriteAdmin):
     ordering = ("-created_at", "-pk")
     autocomplete_fields = ("topics",)
     inlines = (EvidenceInline,)
-    actions = ("remove_all_topics", export_selected_csv)
+    actions = ("add_topic", "remove_all_topics", export_selected_csv)
+    action_form = ClaimActionForm
     fieldsets = (
         (None, {"fields": ("statement", "topics", LOADED_VERSION)}),
         (
@@ -424,24 +444,35 @@ class ClaimAdmin(ServiceWriteAdmin):
             ),
         )
 
+    @admin.action(description="Add the topic typed beside the action", permissions=["change"])
+    def add_topic(self, request: HttpRequest, queryset) -> None:
+        name = " ".join(request.POST.get("topic", "").split())
+        if not name:
+            self.message_user(request, ERROR_TOPIC_NOT_TYPED, messages.ERROR)
+            return
+        changed = self._change_topics(request, queryset, lambda names: [*names, name])
+        self.message_user(request, f"Added “{name}” to {_claims(changed)}.", messages.SUCCESS)
+
     @admin.action(description="Remove all topics", permissions=["change"])
     def remove_all_topics(self, request: HttpRequest, queryset) -> None:
+        changed = self._change_topics(request, queryset, lambda names: [])
+        self.message_user(request, f"Removed the topics of {_claims(changed)}.", messages.SUCCESS)
+
+    def _change_topics(self, request: HttpRequest, queryset, new_names) -> int:
+        """Give each claim the topics ``new_names(current names)`` through ``claim_update``
+        (checked, versioned, recorded in the history); the number of claims changed. The
+        action runs all or nothing (``response_action``)."""
         changed = 0
-        for claim in queryset:
-            if claim.topics.all():
+        for claim in queryset.prefetch_related("topics"):
+            names = [topic.name for topic in claim.topics.all()]
+            wanted = new_names(names)
+            if {topic_key(n) for n in wanted} != {topic_key(n) for n in names}:
                 claim_update(
-                    claim=claim,
-                    statement=claim.statement,
-                    topics=[],
-                    version=claim.version,
-                    user=request.user,
-                )
+                    claim=claim, statement=claim.statement, topics=wanted,
+                    version=claim.version, user=request.user,
+                )  # fmt: skip
                 changed += 1
-        self.message_user(
-            request,
-            f"Removed the topics of {changed} claim{'' if changed == 1 else 's'}.",
-            messages.SUCCESS,
-        )
+        return changed
 
 
 # --- Links -----------------------------------------------------------------------------
@@ -458,7 +489,8 @@ def claim_side(claim: Claim) -> str:
 
 
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(ServicePermissionsMixin, ServiceWriteAdmin):
+class ClaimLinkAdmin(ImportExportAdmin, ServicePermissionsMixin, ServiceWriteAdmin):
+    resource_classes = [LinkResource]
     list_display = (
         "left_quote", "relation", "right_quote", "review_state", "created_by", "created_at",
     )  # fmt: skip
@@ -557,7 +589,8 @@ class AttachedToFilter(admin.SimpleListFilter):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ServicePermissionsMixin, ServiceWriteAdmin):
+class EvidenceAdmin(ImportExportAdmin, ServicePermissionsMixin, ServiceWriteAdmin):
+    resource_classes = [EvidenceResource]
     actions = (export_selected_csv,)
     list_display = ("summary", "kind", "bearing", "target", "created_by", "created_at")
     list_filter = (
@@ -634,8 +667,10 @@ class EvidenceAdmin(ServicePermissionsMixin, ServiceWriteAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(ImportExportAdmin, SimpleHistoryAdmin):
     """The history of verdicts: only ``claims.reviewing.review_submit`` writes it."""
+
+    resource_classes = [ReviewResource]
 
     list_display = ("verdict", "link_display", "reviewer", "is_current", "created_at", "note_short")
     list_filter = (
@@ -652,7 +687,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
         "link", "link_display", "reviewer", "verdict", "note", "is_current", "created_at",
         "replaced_at",
     )  # fmt: skip
-    readonly_fields = ("link_display",)
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -745,3 +780,23 @@ class DeletedLinkAdmin(DeletedAdmin):
     @admin.display(description="link")
     def summary(self, record) -> str:
         return f"claims #{record.left_id} {record.relation} #{record.right_id}"
+
+
+# --- Deleted evidence, restored from the history -----------------------------------------
+
+
+@admin.register(Evidence.history.model)
+class DeletedEvidenceAdmin(DeletedAdmin):
+    model_label = "evidence"
+    restore = staticmethod(evidence_restore)
+    search_fields = ["citation", "url", "quote"]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # "evidence" has no plural: say "Deleted evidence", not "Deleted evidences".
+        title = "Deleted evidence: select to restore"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    @admin.display(description="evidence")
+    def summary(self, record) -> str:
+        target = f"claim #{record.claim_id}" if record.claim_id else f"link #{record.link_id}"
+        return f"{evidence_summary(record)} ({record.kind}, {record.bearing}) on {target}"

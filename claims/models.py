@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from corpus.models import Document
+from corpus.models import IMPORT_EXPORT_PERMISSIONS, Document
 
 STATEMENT_MAX_LENGTH = 1000
 TOPIC_MAX_LENGTH = 50
@@ -99,9 +99,13 @@ class Claim(models.Model):
     )
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[topics], verbose_name="deleted claim")
+    # The admin lists this history's deletion records as "Deleted claims", to restore from.
+    history = HistoricalRecords(
+        m2m_fields=[topics], verbose_name="deleted claim", verbose_name_plural="deleted claims"
+    )
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["document", "start", "end"]
         constraints = [
             models.CheckConstraint(
@@ -124,6 +128,10 @@ class Claim(models.Model):
             models.Index(fields=["document", "start", "end"], name="claim_document_position_idx"),
             # The claims list filters by annotator, newest first.
             models.Index(fields=["created_by", "-created_at"], name="claim_author_recent_idx"),
+            # The claims list shows the newest first (ORDER BY created_at DESC, id DESC LIMIT
+            # 50): walked backwards, these spare sorting every claim (of the document).
+            models.Index(fields=["created_at", "id"], name="claim_created_idx"),
+            models.Index(fields=["document", "created_at", "id"], name="claim_document_recent_idx"),
         ]
 
     def __str__(self) -> str:
@@ -182,9 +190,12 @@ class ClaimLink(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = ClaimLinkQuerySet.as_manager()
-    history = HistoricalRecords(verbose_name="deleted claim link")
+    history = HistoricalRecords(
+        verbose_name="deleted claim link", verbose_name_plural="deleted claim links"
+    )
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -210,8 +221,9 @@ class ClaimLink(models.Model):
             models.Index(fields=["right"], name="link_right_idx"),
             # The review queue lists links oldest first.
             models.Index(fields=["created_at", "id"], name="link_created_idx"),
-            # The review dashboard counts links by state.
-            models.Index(fields=["review_state"], name="link_review_state_idx"),
+            # The review dashboard counts links by state and relation from this index alone;
+            # the queue's state filter uses it too.
+            models.Index(fields=["review_state", "relation"], name="link_state_relation_idx"),
         ]
 
     def __str__(self) -> str:
@@ -268,9 +280,12 @@ class Evidence(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name="deleted evidence", verbose_name_plural="deleted evidence"
+    )
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["created_at", "pk"]
         verbose_name_plural = "evidence"
         constraints = [
@@ -349,6 +364,7 @@ class Review(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -368,6 +384,20 @@ class Review(models.Model):
         indexes = [
             # The review queue leaves out links the user has a current review of.
             models.Index(fields=["reviewer", "link"], name="review_reviewer_link_idx"),
+            # The dashboard counts current verdicts per reviewer from this index alone.
+            models.Index(
+                fields=["reviewer", "verdict"],
+                condition=models.Q(is_current=True),
+                name="review_current_verdicts_idx",
+            ),
+            # The dashboard's agreement figures read every current review grouped by link
+            # from this index alone (claims.dashboard names it for SQLite, whose planner
+            # prefers the link foreign key's index and then reads the table: 55 → 37 ms).
+            models.Index(
+                fields=["link", "reviewer", "verdict"],
+                condition=models.Q(is_current=True),
+                name="review_current_link_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -109,6 +109,16 @@ def can_review_link(user: AbstractBaseUser, link: ClaimLink) -> bool:
     return can_review(user) and link.created_by_id != user.pk
 
 
+def clean_verdict(verdict: object, note: object) -> tuple[str, str]:
+    """A verdict and its note, cleaned, or ``ClaimError``."""
+    if verdict not in Verdict.values:
+        raise ClaimError(ERROR_VERDICT, "verdict")
+    note = _storable(note.strip(), "note") if isinstance(note, str) else ""
+    if len(note) > REVIEW_NOTE_MAX_LENGTH:
+        raise ClaimError(ERROR_NOTE_TOO_LONG, "note")
+    return verdict, note
+
+
 @transaction.atomic
 def review_submit(*, link: ClaimLink, verdict: object, note: object, user) -> Review:
     """Record the user's verdict on the link, replacing their earlier one (which stays as
@@ -118,11 +128,7 @@ def review_submit(*, link: ClaimLink, verdict: object, note: object, user) -> Re
         raise ClaimPermissionDenied(ERROR_NOT_REVIEWER)
     if link.created_by_id == user.pk:
         raise ClaimPermissionDenied(ERROR_OWN_LINK)
-    if verdict not in Verdict.values:
-        raise ClaimError(ERROR_VERDICT, "verdict")
-    note = _storable(note.strip(), "note") if isinstance(note, str) else ""
-    if len(note) > REVIEW_NOTE_MAX_LENGTH:
-        raise ClaimError(ERROR_NOTE_TOO_LONG, "note")
+    verdict, note = clean_verdict(verdict, note)
     link = ClaimLink.objects.select_for_update().get(pk=link.pk)
     for earlier in link.reviews.current().filter(reviewer=user):
         earlier.is_current, earlier.replaced_at = False, timezone.now()
@@ -150,8 +156,15 @@ def review_queue(user: AbstractBaseUser):
 def queue_neighbours(queue, link: ClaimLink) -> tuple[ClaimLink | None, ClaimLink | None]:
     """The links before and after ``link``'s place in the (oldest first) queue; ``link``
     itself need not be in it any more."""
-    after = Q(created_at__gt=link.created_at) | Q(created_at=link.created_at, pk__gt=link.pk)
-    before = Q(created_at__lt=link.created_at) | Q(created_at=link.created_at, pk__lt=link.pk)
+    # Each condition starts with a plain range on created_at, so the database walks the
+    # (created_at, id) index from the link's place instead of testing every link
+    # (SQLite: 280 ms → a few ms at 100,000 links).
+    after = Q(created_at__gte=link.created_at) & (
+        Q(created_at__gt=link.created_at) | Q(pk__gt=link.pk)
+    )
+    before = Q(created_at__lte=link.created_at) & (
+        Q(created_at__lt=link.created_at) | Q(pk__lt=link.pk)
+    )
     previous = queue.filter(before).order_by("-created_at", "-pk").only("public_id").first()
     following = queue.filter(after).order_by("created_at", "pk").only("public_id").first()
     return previous, following

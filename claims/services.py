@@ -1,6 +1,7 @@
 """Writes to claims. These functions are the only way claims are created, edited or
 deleted; each checks the user's role and ownership, the input, and edit conflicts."""
 
+import unicodedata
 from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -117,6 +118,41 @@ def topics_get_or_create(names: list[str]) -> list[Topic]:
     return topics
 
 
+def claim_prepare(
+    *,
+    document: Document,
+    start: object,
+    end: object,
+    quote: object,
+    statement: object,
+    topics: object = None,
+    author: AbstractBaseUser,
+) -> tuple[Claim, list[str]]:
+    """A new, unsaved claim by ``author`` and its cleaned topic names, or ``ClaimError``.
+
+    The span is checked against the stored text and trimmed of surrounding white space;
+    prefix and suffix are computed here. Used by ``claim_create`` and the admin's import."""
+    try:
+        anchored = anchor(document.text, start, end, quote)
+    except AnchorError as error:
+        raise ClaimError(str(error), error.field) from None
+    statement = _clean_statement(statement)
+    topic_names = _clean_topic_names(topics)
+    if Claim.objects.filter(
+        document=document, start=anchored["start"], end=anchored["end"], created_by=author
+    ).exists():
+        raise ClaimError(ERROR_DUPLICATE_SPAN, "quote")
+    claim = Claim(
+        document=document,
+        statement=statement,
+        created_by=author,
+        search_text=search_key(statement, anchored["quote"]),
+        **anchored,
+    )
+    claim.full_clean(exclude=["document", "created_by"], validate_unique=False)
+    return claim, topic_names
+
+
 def claim_create(
     *,
     document: Document,
@@ -127,29 +163,13 @@ def claim_create(
     topics: object = None,
     user: AbstractBaseUser,
 ) -> Claim:
-    """Anchor a new claim in ``document``; the span is checked against the stored text and
-    trimmed of surrounding white space, and prefix and suffix are computed here."""
+    """Anchor a new claim in ``document`` (see ``claim_prepare``)."""
     if not can_annotate(user):
         raise ClaimPermissionDenied(ERROR_NOT_ANNOTATOR)
-    try:
-        anchored = anchor(document.text, start, end, quote)
-    except AnchorError as error:
-        raise ClaimError(str(error), error.field) from None
-    statement = _clean_statement(statement)
-    topic_names = _clean_topic_names(topics)
-    if Claim.objects.filter(
-        document=document, start=anchored["start"], end=anchored["end"], created_by=user
-    ).exists():
-        raise ClaimError(ERROR_DUPLICATE_SPAN, "quote")
-
-    claim = Claim(
-        document=document,
-        statement=statement,
-        created_by=user,
-        search_text=search_key(statement, anchored["quote"]),
-        **anchored,
-    )
-    claim.full_clean(exclude=["document", "created_by"], validate_unique=False)
+    claim, topic_names = claim_prepare(
+        document=document, start=start, end=end, quote=quote, statement=statement,
+        topics=topics, author=user,
+    )  # fmt: skip
     claim._history_user = user
     try:
         with transaction.atomic():
@@ -158,6 +178,11 @@ def claim_create(
     except IntegrityError:
         raise ClaimError(ERROR_DUPLICATE_SPAN, "quote") from None
     return claim
+
+
+def clean_claim_edit(statement: object, topics: object) -> tuple[str, list[str]]:
+    """The statement and topic names an edit sets, cleaned, or ``ClaimError``."""
+    return _clean_statement(statement), _clean_topic_names(topics)
 
 
 def _parse_version(version: object) -> int:
@@ -176,8 +201,7 @@ def claim_update(
     if not can_change(user, claim):
         raise ClaimPermissionDenied(ERROR_NOT_OWNER)
     sent = _parse_version(version)
-    statement = _clean_statement(statement)
-    topic_names = _clean_topic_names(topics)
+    statement, topic_names = clean_claim_edit(statement, topics)
     _compare_and_set(
         Claim,
         claim,
@@ -246,32 +270,48 @@ def _clean_rationale(rationale: object) -> str:
     )
 
 
-def link_create(
-    *, claim: Claim, other: Claim, relation: object, rationale: object, user: AbstractBaseUser
+def link_prepare(
+    *, claim: Claim, other: Claim, relation: object, rationale: object, author: AbstractBaseUser
 ) -> ClaimLink:
-    """Link two claims of different documents. The pair is unordered: it is stored with the
-    smaller id on the left, so the same two claims cannot be linked twice in any order."""
-    if not can_annotate(user):
-        raise ClaimPermissionDenied(ERROR_NOT_ANNOTATOR)
+    """A new, unsaved link of two claims of different documents by ``author``, or
+    ``ClaimError``. The pair is unordered: it is stored with the smaller id on the left, so
+    the same two claims cannot be linked twice in any order."""
     if claim.pk == other.pk:
         raise ClaimError(ERROR_LINK_SELF, "other")
     if claim.document_id == other.document_id:
         raise ClaimError(ERROR_LINK_SAME_DOCUMENT, "other")
-    relation = _clean_choice(relation, Relation, ERROR_RELATION, "relation")
-    rationale = _clean_rationale(rationale)
+    relation, rationale = clean_link_edit(relation, rationale)
     left, right = sorted((claim, other), key=lambda side: side.pk)
     existing = ClaimLink.objects.filter(left=left, right=right).first()
     if existing is not None:
         raise ClaimError(ERROR_LINK_EXISTS.format(relation=existing.relation), "other")
-    link = ClaimLink(
-        left=left, right=right, relation=relation, rationale=rationale, created_by=user
+    return ClaimLink(
+        left=left, right=right, relation=relation, rationale=rationale, created_by=author
+    )
+
+
+def clean_link_edit(relation: object, rationale: object) -> tuple[str, str]:
+    """The relation and rationale a link gets, cleaned, or ``ClaimError``."""
+    return _clean_choice(relation, Relation, ERROR_RELATION, "relation"), _clean_rationale(
+        rationale
+    )
+
+
+def link_create(
+    *, claim: Claim, other: Claim, relation: object, rationale: object, user: AbstractBaseUser
+) -> ClaimLink:
+    """Link two claims of different documents (see ``link_prepare``)."""
+    if not can_annotate(user):
+        raise ClaimPermissionDenied(ERROR_NOT_ANNOTATOR)
+    link = link_prepare(
+        claim=claim, other=other, relation=relation, rationale=rationale, author=user
     )
     link._history_user = user
     try:
         with transaction.atomic():
             link.save()
     except IntegrityError:
-        existing = ClaimLink.objects.filter(left=left, right=right).first()
+        existing = ClaimLink.objects.filter(left=link.left, right=link.right).first()
         if existing is None:
             raise
         raise ClaimError(ERROR_LINK_EXISTS.format(relation=existing.relation), "other") from None
@@ -315,8 +355,7 @@ def link_update(
     if not can_change(user, link):
         raise ClaimPermissionDenied(ERROR_NOT_LINK_OWNER)
     sent = _parse_version(version)
-    relation = _clean_choice(relation, Relation, ERROR_RELATION, "relation")
-    rationale = _clean_rationale(rationale)
+    relation, rationale = clean_link_edit(relation, rationale)
     _compare_and_set(
         ClaimLink, link, sent, ERROR_LINK_GONE, user, relation=relation, rationale=rationale
     )
@@ -373,6 +412,10 @@ ERROR_URL_SCHEME = (
 )
 ERROR_TEXT_TOO_LONG = f"The text is too long: at most {EVIDENCE_TEXT_MAX_LENGTH} characters."
 ERROR_URL_TOO_LONG = f"The web address is too long: at most {URL_MAX_LENGTH} characters."
+ERROR_URL_INVISIBLE = (
+    "The web address contains invisible or control characters (such as a zero-width space "
+    "or a right-to-left mark), which can disguise where it leads; type it again without them."
+)
 ERROR_NOT_EVIDENCE_OWNER = "Only the person who added this evidence, or an editor, can change it."
 ERROR_EVIDENCE_GONE = "This evidence no longer exists; someone deleted it."
 ERROR_PASSAGE_DOCUMENT = "Choose the document the passage comes from."
@@ -388,6 +431,11 @@ def clean_url(url: object) -> str:
     url = _storable(url.strip(), "url")
     if len(url) > URL_MAX_LENGTH:
         raise ClaimError(ERROR_URL_TOO_LONG, "url")
+    if any(
+        unicodedata.category(character) in ("Cc", "Cf") and not character.isspace()
+        for character in url
+    ):  # white space is refused below, as not a web address
+        raise ClaimError(ERROR_URL_INVISIBLE, "url")
     scheme, _, rest = url.partition(":")
     if scheme.lower() in {"http", "https"}:
         url = scheme.lower() + ":" + rest
@@ -407,7 +455,7 @@ def _clean_evidence_text(value: object, field: str, missing: str) -> str:
     )  # fmt: skip
 
 
-def evidence_add(
+def evidence_prepare(
     *,
     claim: Claim | None = None,
     link: ClaimLink | None = None,
@@ -419,18 +467,16 @@ def evidence_add(
     document: Document | None = None,
     start: object = None,
     end: object = None,
-    user: AbstractBaseUser,
+    author: AbstractBaseUser,
 ) -> Evidence:
-    """Attach evidence to one claim or one link. A ``passage`` is anchored in ``document``
-    exactly like a claim: the quote must match the text at ``start``–``end``."""
-    if not can_annotate(user):
-        raise ClaimPermissionDenied(ERROR_NOT_ANNOTATOR)
+    """New, unsaved evidence by ``author`` on one claim or one link, or ``ClaimError``. A
+    ``passage`` is anchored in ``document`` exactly like a claim: the quote must match the
+    text at ``start``–``end``."""
     if (claim is None) == (link is None):
         raise ClaimError(ERROR_EVIDENCE_TARGET, "target")
     kind = _clean_choice(kind, EvidenceKind, ERROR_EVIDENCE_KIND, "kind")
-    bearing = _clean_choice(bearing, Bearing, ERROR_BEARING, "bearing")
-    evidence = Evidence(claim=claim, link=link, kind=kind, bearing=bearing, created_by=user)
-    evidence._history_user = user
+    bearing = clean_bearing(bearing)
+    evidence = Evidence(claim=claim, link=link, kind=kind, bearing=bearing, created_by=author)
     if kind == EvidenceKind.CITATION:
         evidence.citation = _clean_evidence_text(citation, "citation", ERROR_CITATION_MISSING)
     elif kind == EvidenceKind.URL:
@@ -451,8 +497,22 @@ def evidence_add(
         evidence.document = document
         for field, value in anchored.items():
             setattr(evidence, field, value)
+    return evidence
+
+
+def clean_bearing(bearing: object) -> str:
+    return _clean_choice(bearing, Bearing, ERROR_BEARING, "bearing")
+
+
+def evidence_add(*, user: AbstractBaseUser, **given) -> Evidence:
+    """Attach evidence to one claim or one link (see ``evidence_prepare`` for ``given``),
+    and reopen or answer the "needs evidence" verdicts it bears on."""
+    if not can_annotate(user):
+        raise ClaimPermissionDenied(ERROR_NOT_ANNOTATOR)
+    evidence = evidence_prepare(author=user, **given)
+    evidence._history_user = user
     with transaction.atomic():
-        link_ids = lock_links_of(claim=claim, link=link)
+        link_ids = lock_links_of(claim=evidence.claim, link=evidence.link)
         evidence.save()
         refresh_waiting_for_evidence(link_ids)
     return evidence
@@ -465,7 +525,7 @@ def evidence_update(*, evidence: Evidence, bearing: object, version: object, use
     if not can_change(user, evidence):
         raise ClaimPermissionDenied(ERROR_NOT_EVIDENCE_OWNER)
     sent = _parse_version(version)
-    bearing = _clean_choice(bearing, Bearing, ERROR_BEARING, "bearing")
+    bearing = clean_bearing(bearing)
     _compare_and_set(Evidence, evidence, sent, ERROR_EVIDENCE_GONE, user, bearing=bearing)
     return evidence
 

@@ -5,7 +5,7 @@ Documents enter only through ``corpus.services.document_import`` (the Upload pag
 adds one and never changes what claims point into: the text, its checksum, what it was
 imported from and its source are read-only. Deleting a source or document that others
 still depend on is refused by the database (``PROTECT``); the admin shows its
-protected-objects page."""
+protected-objects page with the reason and what to do first (corpus.deletion)."""
 
 from django.contrib import admin
 from django.db import models
@@ -15,7 +15,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from corpus.deletion import ProtectedDeleteAdminMixin
 from corpus.models import Document, Source
+from corpus.resources import DocumentResource, SourceResource
+from crosscheck.admin_import_export import ImportExportAdmin
 
 TEXT_PREVIEW_LENGTH = 2000
 
@@ -27,7 +30,8 @@ def _changelist_url(model, **filters) -> str:
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ProtectedDeleteAdminMixin, ImportExportAdmin, SimpleHistoryAdmin):
+    resource_classes = [SourceResource]
     list_display = ("name", "kind", "author", "date", "document_count", "created_at")
     list_filter = ("kind", "created_at")
     search_fields = ("name", "slug", "author", "publisher")
@@ -63,7 +67,8 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(ProtectedDeleteAdminMixin, ImportExportAdmin, SimpleHistoryAdmin):
+    resource_classes = [DocumentResource]
     list_display = (
         "title", "source", "language", "character_count", "original_format", "imported_by",
         "imported_at",
@@ -87,6 +92,9 @@ class DocumentAdmin(SimpleHistoryAdmin):
         "source", "original_filename", "original_format", "checksum", "imported_by",
         "imported_at", "character_count", "claim_count", "text_preview",
     )  # fmt: skip
+
+    class Media:
+        css = {"all": ["crosscheck/admin.css"]}
 
     def get_queryset(self, request: HttpRequest):
         # The size is computed by the database and the (possibly huge) text is not loaded.
@@ -116,7 +124,7 @@ class DocumentAdmin(SimpleHistoryAdmin):
         text = obj.text
         preview = text[:TEXT_PREVIEW_LENGTH] + ("…" if len(text) > TEXT_PREVIEW_LENGTH else "")
         return format_html(
-            '<div style="white-space: pre-wrap; max-height: 24em; overflow: auto">{}</div>'
+            '<div class="document-text-preview">{}</div>'
             '<p><a href="{}">Read the whole document</a> ({} characters; the text is stored '
             "as imported and cannot be changed).</p>",
             preview,

@@ -15,6 +15,9 @@ ERROR_TEXT_NOT_NORMALISED = (
     "The text is not in normal form (Unicode NFC, \\n line ends, no NUL): import it through "
     "the document import, which normalises it."
 )
+# Django's four permissions, and the admin's import and export of the model (each held
+# separately: crosscheck.admin_import_export).
+IMPORT_EXPORT_PERMISSIONS = ("add", "change", "delete", "view", "import", "export")
 ERROR_CHECKSUM = "The checksum does not match the text; the text must not be changed after import."
 
 
@@ -55,6 +58,7 @@ class Source(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -125,6 +129,7 @@ class Document(models.Model):
     history = HistoricalRecords(excluded_fields=["text"])
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["source__name", "title"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(text=""), name="document_text_not_empty"),

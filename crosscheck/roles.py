@@ -18,6 +18,20 @@ _READ = [
     "claims.view_claimlink", "claims.view_evidence", "claims.view_review",
 ]  # fmt: skip
 
+# The admin's import and export of each model, held separately (crosscheck.admin_import_export).
+_IMPORT_EXPORT = [
+    f"{app}.{action}_{model}"
+    for app, model in (
+        ("corpus", "source"),
+        ("corpus", "document"),
+        ("claims", "claim"),
+        ("claims", "claimlink"),
+        ("claims", "evidence"),
+        ("claims", "review"),
+    )  # fmt: skip
+    for action in ("import", "export")
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Annotators change and delete their own claims: checked by owner in claims.services.
     ANNOTATOR: [*_READ, "corpus.add_source", "corpus.add_document", "claims.add_claim"],
@@ -41,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "claims.delete_claimlink",
         "claims.change_evidence",
         "claims.delete_evidence",
+        *_IMPORT_EXPORT,
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",

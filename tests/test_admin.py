@@ -185,13 +185,15 @@ def test_search_and_filters_work_on_every_changelist(editor_client, data):
 
 
 @pytest.mark.parametrize("role", ["annotator", "reviewer"])
-def test_staff_without_the_editor_role_are_sent_to_the_admin_login(client, data, role):
+def test_staff_without_the_editor_role_are_refused(client, data, role):
     client.force_login(make_user(role, is_staff=True))
     for app, model in MODELS:
         for url in (changelist(app, model), change(object_of(data, model))):
-            response = client.get(url)
-            assert response.status_code == 302, url
-            assert response["Location"].startswith(reverse("admin:login")), url
+            assert client.get(url).status_code == 403, url
+    client.logout()
+    response = client.get(changelist("claims", "claim"))  # signed out: sign in first
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 @pytest.mark.parametrize("model", ["document", "claim", "claimlink", "evidence", "review"])
@@ -632,6 +634,31 @@ def test_remove_all_topics(editor_client, data):
     versions = dict(Claim.objects.values_list("pk", "version"))
     assert versions == {data.claim.pk: 2, data.other_claim.pk: 1, tagged.pk: 2}
     assert Topic.objects.count() == 3  # the topics stay, for other claims
+
+
+def test_add_a_topic_to_the_selected_claims(editor_client, data):
+    tagged = make_claim(topics=["kirov"])
+    response = editor_client.post(
+        changelist("claims", "claim"),
+        {
+            "action": "add_topic",
+            "topic": "  Kirov  ",
+            "_selected_action": [data.claim.pk, tagged.pk],
+        },
+        follow=True,
+    )
+    assert "Added “Kirov” to 1 claim." in messages_of(response)  # "kirov" already had it
+    names = [t.name for t in Claim.objects.get(pk=data.claim.pk).topics.all()]
+    assert "kirov" in names  # the existing topic, matched ignoring case
+    assert Claim.objects.get(pk=data.claim.pk).version == 2
+    assert Claim.objects.get(pk=tagged.pk).version == 1
+
+    response = editor_client.post(
+        changelist("claims", "claim"),
+        {"action": "add_topic", "topic": " ", "_selected_action": [data.claim.pk]},
+        follow=True,
+    )
+    assert "Type the topic to add" in " ".join(messages_of(response))
 
 
 def test_a_refusal_during_an_action_undoes_the_whole_action(editor_client, data, monkeypatch):

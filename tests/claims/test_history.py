@@ -127,4 +127,4 @@ def test_the_admin_shows_a_claims_history(editor_client):
 def test_only_editors_see_deleted_claims(client, role):
     client.force_login(make_user(role, is_staff=True))
     response = client.get(reverse("admin:claims_historicalclaim_changelist"))
-    assert response.status_code == 302
+    assert response.status_code == 403

@@ -1,0 +1,420 @@
+"""Import and export of claims, links, evidence and reviews in the admin (see
+crosscheck.resources for what every resource shares).
+
+Rows are checked by the same code as the services' writes (``claim_prepare``,
+``link_prepare``, ``evidence_prepare``, ``clean_verdict``): a quote that does not match its
+document, a link within one document, a ``javascript:`` address fail their row with the
+message an annotator would see. A link's review state is never read from a file: it
+follows from the reviews by the one rule of ``claims.reviewing``, recomputed for every link
+an import of evidence or reviews touched."""
+
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.db.models import Q
+from import_export import fields, widgets
+
+from claims.errors import ClaimError
+from claims.exports import _topic_names, neutralise, restore
+from claims.models import Claim, ClaimLink, Evidence, Review, search_key
+from claims.reviewing import clean_verdict, link_state_refresh
+from claims.services import (
+    claim_prepare,
+    clean_bearing,
+    clean_claim_edit,
+    clean_link_edit,
+    evidence_prepare,
+    link_prepare,
+    topics_get_or_create,
+)
+from corpus.models import Document
+from crosscheck.resources import (
+    CrosscheckResource,
+    flag,
+    key,
+    moment,
+    number,
+    person,
+    public_id,
+    text,
+)
+
+TOPIC_SEPARATOR = "; "
+ERROR_REVIEWS_NEED_REVIEWERS = (
+    "Reviews are verdicts of named reviewers: tick “Keep the authors and dates recorded in the "
+    "file” to import them."
+)
+ERROR_NO_AUTHOR = "The {column} column is empty; with authors kept, every row needs one."
+ERROR_MISSING = "The {column} column is empty; every row needs it."
+ERROR_OWN_LINK = "{reviewer} proposed this link, so cannot have reviewed it."
+ERROR_CURRENT_TWICE = "{reviewer} already has a current review of this link."
+ERROR_REPLACED = "A review is current exactly when it has no replaced_at time."
+ERROR_PAIR_FIXED = "The claims a link joins cannot be changed by an import."
+
+
+def _refused(error: ClaimError, column_of: dict[str, str] | None = None) -> ValidationError:
+    """A service's refusal as a row error on the column it concerns."""
+    column = (column_of or {}).get(error.field, error.field) or "__all__"
+    return ValidationError({column: str(error)})
+
+
+class TopicNames(widgets.Widget):
+    """A claim's topics as names joined by "; ", in name order."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return []
+        return [name.strip() for name in restore(str(value)).split(";") if name.strip()]
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        names = (
+            value
+            if isinstance(value, str)
+            else TOPIC_SEPARATOR.join(sorted(topic.name for topic in value.all()))
+        )
+        return neutralise(names)
+
+
+class _ComputedText(widgets.Widget):
+    """Text the import computes itself: written (neutralised), never read."""
+
+    def render(self, value, obj=None, **kwargs):
+        return neutralise(value or "")
+
+
+def context(attribute: str) -> fields.Field:
+    """A passage's prefix or suffix: computed from the document's text on import, so the
+    column is written for readers and never read."""
+    return fields.Field(
+        attribute=attribute, column_name=attribute, readonly=True, widget=_ComputedText()
+    )
+
+
+def _claim(attribute: str):
+    return key(attribute, Claim, "public_id", "claim")
+
+
+class ClaimResource(CrosscheckResource):
+    public_id = public_id()
+    document = key("document", Document, "checksum", "document with checksum")
+    start = number("start")
+    end = number("end")
+    quote = text("quote")
+    prefix = context("prefix")
+    suffix = context("suffix")
+    statement = text("statement")
+    topics = fields.Field(attribute="topics", column_name="topics", widget=TopicNames())
+    created_by = person("created_by")
+    created_at = moment("created_at")
+
+    updatable = ("statement", "topics")
+    author_column = "created_by"
+    created_column = "created_at"
+
+    class Meta(CrosscheckResource.Meta):
+        model = Claim
+        fields = (
+            "public_id",
+            "document",
+            "start",
+            "end",
+            "quote",
+            "prefix",
+            "suffix",
+            "statement",
+            "topics",
+            "created_by",
+            "created_at",
+        )
+
+    def get_queryset(self):
+        # The document's text is not needed to compare an existing claim with its row.
+        return Claim.objects.select_related("document", "created_by").defer("document__text")
+
+    def filter_export(self, queryset, **kwargs):
+        # One query for any number of rows: related rows joined, topics aggregated in SQL.
+        vendor = connections[queryset.db].vendor
+        return (
+            queryset.prefetch_related(None)
+            .select_related("document", "created_by")
+            .defer("document__text")
+            .annotate(topic_names=_topic_names(vendor))
+        )
+
+    def dehydrate_topics(self, claim: Claim) -> str:
+        names = getattr(claim, "topic_names", None)
+        if names is not None or claim.pk is None:
+            return neutralise(names or "")
+        return self.fields["topics"].widget.render(claim.topics)
+
+    def build(self, instance: Claim, values: dict, author) -> None:
+        if author is None:
+            raise ValidationError({"created_by": ERROR_NO_AUTHOR.format(column="created_by")})
+        if values.get("document") is None:
+            raise ValidationError({"document": ERROR_MISSING.format(column="document")})
+        try:
+            claim, names = claim_prepare(
+                document=values["document"], start=values.get("start"), end=values.get("end"),
+                quote=values.get("quote"), statement=values.get("statement"),
+                topics=values.get("topics", []), author=author,
+            )  # fmt: skip
+        except ClaimError as error:
+            raise _refused(error) from None
+        _copy(claim, instance)
+        instance._topic_names = names
+
+    def stored_value(self, instance: Claim, name: str):
+        if name == "topics":
+            return sorted(topic.name for topic in instance.topics.all())
+        return getattr(instance, name)
+
+    def change(self, instance: Claim, values: dict) -> bool:
+        if "topics" in values:
+            values["topics"] = sorted(values["topics"])
+        return super().change(instance, values)
+
+    def apply_updates(self, instance: Claim, values: dict) -> None:
+        try:
+            statement, names = clean_claim_edit(
+                values.get("statement", instance.statement),
+                values.get("topics", self.stored_value(instance, "topics")),
+            )
+        except ClaimError as error:
+            raise _refused(error) from None
+        instance.statement = statement
+        instance.search_text = search_key(statement, instance.quote)
+        instance.version += 1  # an edit opened before the import is now stale
+        instance._topic_names = names
+
+    def save_m2m(self, instance: Claim, row, **kwargs):
+        names = getattr(instance, "_topic_names", None)
+        if names is not None:
+            instance.topics.set(topics_get_or_create(names))
+
+
+def _copy(built, instance) -> None:
+    """Give ``instance`` (the import's object) the field values a service prepared."""
+    for field in type(built)._meta.concrete_fields:
+        if not field.primary_key and field.name != "public_id":
+            setattr(instance, field.name, getattr(built, field.name))
+
+
+class LinkResource(CrosscheckResource):
+    public_id = public_id()
+    left = _claim("left")
+    right = _claim("right")
+    relation = text("relation")
+    rationale = text("rationale")
+    review_state = fields.Field(attribute="review_state", column_name="review_state", readonly=True)
+    created_by = person("created_by")
+    created_at = moment("created_at")
+
+    updatable = ("relation", "rationale")
+    author_column = "created_by"
+    created_column = "created_at"
+
+    class Meta(CrosscheckResource.Meta):
+        model = ClaimLink
+        fields = (
+            "public_id",
+            "left",
+            "right",
+            "relation",
+            "rationale",
+            "review_state",
+            "created_by",
+            "created_at",
+        )
+
+    def get_queryset(self):
+        return ClaimLink.objects.select_related("left", "right")
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.prefetch_related(None).select_related("left", "right", "created_by")
+
+    def build(self, instance: ClaimLink, values: dict, author) -> None:
+        if author is None:
+            raise ValidationError({"created_by": ERROR_NO_AUTHOR.format(column="created_by")})
+        for side in ("left", "right"):
+            if values.get(side) is None:
+                raise ValidationError({side: ERROR_MISSING.format(column=side)})
+        try:
+            link = link_prepare(
+                claim=values["left"], other=values["right"], relation=values.get("relation"),
+                rationale=values.get("rationale"), author=author,
+            )  # fmt: skip
+        except ClaimError as error:
+            raise _refused(error, {"other": "right"}) from None
+        _copy(link, instance)
+
+    def change(self, instance: ClaimLink, values: dict) -> bool:
+        # The pair is unordered (stored smaller id first), so compare it as a pair.
+        pair = {values.pop("left", instance.left), values.pop("right", instance.right)}
+        if pair != {instance.left, instance.right}:
+            raise ValidationError({"left": ERROR_PAIR_FIXED})
+        return super().change(instance, values)
+
+    def apply_updates(self, instance: ClaimLink, values: dict) -> None:
+        try:
+            instance.relation, instance.rationale = clean_link_edit(
+                values.get("relation", instance.relation),
+                values.get("rationale", instance.rationale),
+            )
+        except ClaimError as error:
+            raise _refused(error) from None
+        instance.version += 1
+
+
+class _StateRefresh:
+    """Recompute, after the import, the review state of every link it touched."""
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.touched_links: set[int] = set()
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        locked = ClaimLink.objects.select_for_update().filter(pk__in=self.touched_links)
+        for link in locked.order_by("pk"):
+            link._history_user = self.user
+            link_state_refresh(link)
+
+
+class EvidenceResource(_StateRefresh, CrosscheckResource):
+    public_id = public_id()
+    claim = _claim("claim")
+    link = key("link", ClaimLink, "public_id", "claim link")
+    kind = text("kind")
+    bearing = text("bearing")
+    citation = text("citation")
+    url = text("url")
+    quote = text("quote")
+    document = key("document", Document, "checksum", "document with checksum")
+    start = number("start")
+    end = number("end")
+    prefix = context("prefix")
+    suffix = context("suffix")
+    created_by = person("created_by")
+    created_at = moment("created_at")
+
+    updatable = ("bearing",)
+    author_column = "created_by"
+    created_column = "created_at"
+
+    class Meta(CrosscheckResource.Meta):
+        model = Evidence
+        fields = (
+            "public_id",
+            "claim",
+            "link",
+            "kind",
+            "bearing",
+            "citation",
+            "url",
+            "quote",
+            "document",
+            "start",
+            "end",
+            "prefix",
+            "suffix",
+            "created_by",
+            "created_at",
+        )
+
+    def filter_export(self, queryset, **kwargs):
+        return (
+            queryset.prefetch_related(None)
+            .select_related("claim", "link", "document", "created_by")
+            .defer("document__text")
+        )
+
+    def build(self, instance: Evidence, values: dict, author) -> None:
+        if author is None:
+            raise ValidationError({"created_by": ERROR_NO_AUTHOR.format(column="created_by")})
+        try:
+            evidence = evidence_prepare(
+                claim=values.get("claim"), link=values.get("link"), kind=values.get("kind"),
+                bearing=values.get("bearing"), citation=values.get("citation", ""),
+                url=values.get("url", ""), quote=values.get("quote", ""),
+                document=values.get("document"), start=values.get("start"),
+                end=values.get("end"), author=author,
+            )  # fmt: skip
+        except ClaimError as error:
+            raise _refused(error, {"target": "claim"}) from None
+        _copy(evidence, instance)
+        self._touch(instance)
+
+    def apply_updates(self, instance: Evidence, values: dict) -> None:
+        try:
+            instance.bearing = clean_bearing(values["bearing"])
+        except ClaimError as error:
+            raise _refused(error) from None
+        instance.version += 1
+        self._touch(instance)
+
+    def _touch(self, evidence: Evidence) -> None:
+        if evidence.link_id is not None:
+            self.touched_links.add(evidence.link_id)
+        else:
+            sides = Q(left_id=evidence.claim_id) | Q(right_id=evidence.claim_id)
+            self.touched_links.update(ClaimLink.objects.filter(sides).values_list("pk", flat=True))
+
+
+class ReviewResource(_StateRefresh, CrosscheckResource):
+    public_id = public_id()
+    link = key("link", ClaimLink, "public_id", "claim link")
+    reviewer = person("reviewer")
+    verdict = text("verdict")
+    note = text("note")
+    is_current = flag("is_current")
+    created_at = moment("created_at")
+    replaced_at = moment("replaced_at")
+
+    author_column = "reviewer"
+    created_column = "created_at"
+
+    class Meta(CrosscheckResource.Meta):
+        model = Review
+        fields = (
+            "public_id",
+            "link",
+            "reviewer",
+            "verdict",
+            "note",
+            "is_current",
+            "created_at",
+            "replaced_at",
+        )
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.prefetch_related(None).select_related("link", "reviewer")
+
+    def before_import(self, dataset, **kwargs):
+        if not self.keep_provenance:
+            raise ValidationError(ERROR_REVIEWS_NEED_REVIEWERS)
+        super().before_import(dataset, **kwargs)
+
+    def build(self, instance: Review, values: dict, author) -> None:
+        link = values.get("link")
+        if link is None:
+            raise ValidationError({"link": ERROR_MISSING.format(column="link")})
+        if author is None:
+            raise ValidationError({"reviewer": ERROR_NO_AUTHOR.format(column="reviewer")})
+        try:
+            verdict, note = clean_verdict(values.get("verdict"), values.get("note", ""))
+        except ClaimError as error:
+            raise _refused(error) from None
+        if link.created_by_id == author.pk:
+            raise ValidationError({"reviewer": ERROR_OWN_LINK.format(reviewer=author)})
+        current = values.get("is_current")
+        current = True if current is None else current
+        replaced_at = values.get("replaced_at")
+        if current == (replaced_at is not None):
+            raise ValidationError({"replaced_at": ERROR_REPLACED})
+        if current and Review.objects.filter(link=link, reviewer=author, is_current=True).exists():
+            raise ValidationError({"reviewer": ERROR_CURRENT_TWICE.format(reviewer=author)})
+        instance.link, instance.reviewer = link, author
+        instance.verdict, instance.note = verdict, note
+        instance.is_current, instance.replaced_at = current, replaced_at
+        self.touched_links.add(link.pk)
