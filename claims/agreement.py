@@ -12,10 +12,14 @@ ratings out of the sequence rather than passing a placeholder.
 * Krippendorff's alpha, nominal (Krippendorff 2011, "Computing Krippendorff's
   Alpha-Reliability"): any number of raters and missing ratings; alpha = 1 - Do / De, the
   observed over the expected disagreement, both taken from the coincidence matrix.
+
+Each measure also takes the grouped form a database can count cheaply: units as (label
+counts, number of units with those counts) — ``…_of_tallies`` — and kappa's contingency
+table (``cohen_kappa_of_table``); the plain functions are those applied to single units.
 """
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
@@ -34,18 +38,33 @@ class Agreement:
     items: int
 
 
+LabelCounts = Mapping[Hashable, int]
+
+
+def tallies_of(units: Iterable[Sequence[Hashable]]) -> Iterator[tuple[LabelCounts, int]]:
+    """Units as (label counts, 1): the form the ``…_of_tallies`` functions take."""
+    for unit in units:
+        yield Counter(unit), 1
+
+
 def observed_agreement(units: Iterable[Sequence[Hashable]]) -> Agreement:
     """Mean over units of the share of agreeing pairs; units with < 2 ratings are ignored."""
+    return observed_agreement_of_tallies(tallies_of(units))
+
+
+def observed_agreement_of_tallies(tallies: Iterable[tuple[LabelCounts, int]]) -> Agreement:
+    """``observed_agreement`` of units given as (label counts of a unit, how many units have
+    those counts), so a database can group the units and send a few rows."""
     # Agreeing ordered pairs summed per unit size m (each unit's share is that over
     # m(m - 1)), so the exact fractions are few however many units there are.
     agreeing_by_size: Counter[int] = Counter()
     used = 0
-    for unit in units:
-        m = len(unit)
-        if m < 2:
+    for counts, units in tallies:
+        m = sum(counts.values())
+        if m < 2 or not units:
             continue
-        used += 1
-        agreeing_by_size[m] += sum(count * (count - 1) for count in Counter(unit).values())
+        used += units
+        agreeing_by_size[m] += units * sum(count * (count - 1) for count in counts.values())
     if not used:
         return Agreement(None, 0)
     total = sum(Fraction(agreeing, m * (m - 1)) for m, agreeing in agreeing_by_size.items())
@@ -54,13 +73,21 @@ def observed_agreement(units: Iterable[Sequence[Hashable]]) -> Agreement:
 
 def cohen_kappa(pairs: Iterable[tuple[Hashable, Hashable]]) -> Agreement:
     """Cohen's kappa for two raters' labels of the same items, one (a, b) pair per item."""
-    pairs = list(pairs)
-    n = len(pairs)
+    return cohen_kappa_of_table(Counter(pairs))
+
+
+def cohen_kappa_of_table(table: Mapping[tuple[Hashable, Hashable], int]) -> Agreement:
+    """``cohen_kappa`` from the contingency table: ``table[(a, b)]`` is the number of items
+    the first rater labelled a and the second b."""
+    n = sum(table.values())
     if n == 0:
         return Agreement(None, 0)
-    agreeing = sum(1 for a, b in pairs if a == b)
-    first = Counter(a for a, _ in pairs)
-    second = Counter(b for _, b in pairs)
+    agreeing = sum(count for (a, b), count in table.items() if a == b)
+    first: Counter[Hashable] = Counter()
+    second: Counter[Hashable] = Counter()
+    for (a, b), count in table.items():
+        first[a] += count
+        second[b] += count
     # Scaled by n * n so the arithmetic stays exact: po = agreeing / n, pe = chance / n².
     chance = sum(count * second[label] for label, count in first.items())
     if chance == n * n:
@@ -70,20 +97,27 @@ def cohen_kappa(pairs: Iterable[tuple[Hashable, Hashable]]) -> Agreement:
 
 def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable]]) -> Agreement:
     """Krippendorff's alpha for nominal labels; units with < 2 values are not pairable."""
+    return krippendorff_alpha_nominal_of_tallies(tallies_of(units))
+
+
+def krippendorff_alpha_nominal_of_tallies(
+    tallies: Iterable[tuple[LabelCounts, int]],
+) -> Agreement:
+    """``krippendorff_alpha_nominal`` of units given as (label counts, how many units)."""
     # Each ordered pair of values in a unit of m values adds 1/(m - 1) to o[c][k]; only the
     # off-diagonal sum of o and its row sums n_c are needed.
     # Summed per unit size m first, so the exact fractions are few however many units.
     disagreeing_by_size: Counter[int] = Counter()
     totals: Counter[Hashable] = Counter()
     pairable = 0
-    for unit in units:
-        m = len(unit)
-        if m < 2:
+    for counts, units in tallies:
+        m = sum(counts.values())
+        if m < 2 or not units:
             continue
-        pairable += 1
-        counts = Counter(unit)
-        totals.update(counts)
-        disagreeing_by_size[m] += m * m - sum(c * c for c in counts.values())
+        pairable += units
+        for label, count in counts.items():
+            totals[label] += units * count
+        disagreeing_by_size[m] += units * (m * m - sum(c * c for c in counts.values()))
     disagreeing = sum(
         (Fraction(value, m - 1) for m, value in disagreeing_by_size.items()), Fraction(0)
     )

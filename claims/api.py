@@ -10,6 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 
 from claims.anchoring import shorten
+from claims.filters import SEARCH_MAX_WORDS
 from claims.models import Claim, ClaimLink, Evidence, search_key
 from claims.services import (
     ClaimError,
@@ -125,7 +126,8 @@ def claim_detail(request: HttpRequest, public_id) -> JsonResponse:
 
 SEARCH_LIMIT = 10
 SEARCH_MIN_LENGTH = 2
-SEARCH_MAX_WORDS = 8
+# A longer word is cut to its beginning: SQLite refuses LIKE patterns over 50,000 bytes.
+SEARCH_MAX_WORD_LENGTH = 200
 
 
 def _side(claim: Claim) -> dict:
@@ -206,6 +208,7 @@ def claim_search(request: HttpRequest) -> JsonResponse:
     claims of ``exclude_document`` (the one being annotated) left out."""
     # NUL cannot be stored, so no claim contains it; PostgreSQL refuses it even in a query.
     words = request.GET.get("q", "").replace("\x00", "").split()[:SEARCH_MAX_WORDS]
+    words = [word[:SEARCH_MAX_WORD_LENGTH] for word in words]
     if len("".join(words)) < SEARCH_MIN_LENGTH:
         return JsonResponse({"results": []})
     claims = Claim.objects.select_related("document__source").defer("document__text")

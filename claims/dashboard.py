@@ -1,24 +1,37 @@
 """The review dashboard's figures: counts by state and relation, verdicts per reviewer, and
-agreement between reviewers on links with two or more current reviews."""
+agreement between reviewers on links with two or more current reviews.
 
-from collections import defaultdict
+Every figure is aggregated by the database, so the page reads a few hundred rows whatever
+the number of links and reviews (four queries; at 100,000 links and 50,000 reviews the
+earlier pass over every multiply-reviewed link's verdicts in Python took 0.5 s)."""
 
+from collections import Counter, defaultdict
+from itertools import combinations
+
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count
 
 from claims.agreement import (
-    krippendorff_alpha_nominal,
-    observed_agreement,
-    pairwise_kappas,
+    Agreement,
+    cohen_kappa_of_table,
+    krippendorff_alpha_nominal_of_tallies,
+    observed_agreement_of_tallies,
 )
 from claims.models import ClaimLink, Relation, Review, ReviewState, Verdict
 
 KAPPA_MINIMUM_OVERLAP = 5
+# Current reviews by link, reviewer and verdict (Review.Meta.indexes): read alone, without
+# the table. SQLite's planner would take the link foreign key's index instead.
+CURRENT_REVIEWS_INDEX = "review_current_link_idx"
 
 
 def dashboard_figures() -> dict:
-    """Four aggregate queries and one pass over the multiply-reviewed links' verdicts."""
+    """Four queries: links by state and relation, current verdicts per reviewer, those
+    reviewers' names, and the sets of current verdicts of multiply-reviewed links."""
     by_state_relation = defaultdict(int)
-    for row in ClaimLink.objects.values("review_state", "relation").annotate(n=Count("pk")):
+    rows = ClaimLink.objects.order_by().values("review_state", "relation").annotate(n=Count("*"))
+    for row in rows:
         by_state_relation[(row["review_state"], row["relation"])] = row["n"]
     states = [
         {
@@ -35,44 +48,94 @@ def dashboard_figures() -> dict:
 
     per_reviewer = defaultdict(lambda: dict.fromkeys(Verdict.values, 0))
     reviewer_rows = (
-        Review.objects.current()
-        .values("reviewer__username", "verdict")
-        .annotate(n=Count("pk"))
-        .order_by("reviewer__username")
+        Review.objects.current().order_by().values("reviewer", "verdict").annotate(n=Count("*"))
     )
     for row in reviewer_rows:
-        per_reviewer[row["reviewer__username"]][row["verdict"]] = row["n"]
-
-    shared = (
-        Review.objects.current()
-        .values("link")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=2)
-        .values("link")
-    )
-    ratings: dict[int, dict[str, str]] = defaultdict(dict)
-    verdicts = Review.objects.current().filter(link__in=shared)
-    for link_id, reviewer, verdict in verdicts.values_list(
-        "link_id", "reviewer__username", "verdict"
-    ).iterator(chunk_size=2000):
-        ratings[link_id][reviewer] = verdict
-    units = [list(by_reviewer.values()) for by_reviewer in ratings.values()]
+        per_reviewer[row["reviewer"]][row["verdict"]] = row["n"]
+    verdict_sets = _current_verdict_sets()
+    tallies = _tallies(verdict_sets)
+    reviewers = set(per_reviewer).union(*(by_reviewer for by_reviewer, _ in verdict_sets))
+    names = dict(get_user_model().objects.filter(pk__in=reviewers).values_list("pk", "username"))
     return {
         "relations": Relation.labels,
         "states": states,
         "relation_totals": relation_totals,
         "total_links": sum(relation_totals),
         "verdicts": Verdict.labels,
-        "per_reviewer": [
-            {
-                "reviewer": name,
-                "counts": [counts[v] for v in Verdict.values],
-                "total": sum(counts.values()),
-            }
-            for name, counts in per_reviewer.items()
-        ],  # fmt: skip
-        "observed": observed_agreement(units),
-        "alpha": krippendorff_alpha_nominal(units),
-        "kappas": sorted(pairwise_kappas(ratings, minimum_overlap=KAPPA_MINIMUM_OVERLAP).items()),
+        "per_reviewer": sorted(
+            (
+                {
+                    "reviewer": names[reviewer],
+                    "counts": [counts[v] for v in Verdict.values],
+                    "total": sum(counts.values()),
+                }
+                for reviewer, counts in per_reviewer.items()
+            ),
+            key=lambda row: row["reviewer"],
+        ),
+        "observed": observed_agreement_of_tallies(tallies),
+        "alpha": krippendorff_alpha_nominal_of_tallies(tallies),
+        "kappas": _kappas(verdict_sets, names),
         "kappa_minimum_overlap": KAPPA_MINIMUM_OVERLAP,
     }
+
+
+def _current_verdict_sets() -> list[tuple[dict[int, str], int]]:
+    """Each distinct set of current verdicts that links with two or more current reviews
+    have, as ({reviewer id: verdict}, number of links with it).
+
+    The database writes each review as one number (reviewer id × number of verdicts +
+    the verdict's place in ``Verdict``), joins a link's numbers into a text ("31,46") and
+    counts the links per text: one pass over the reviews (SQLite 37 ms at 50,000), and a
+    few hundred rows however many links (one per combination of reviewers and verdicts).
+    """
+    quote = connection.ops.quote_name
+    column = {name: quote(Review._meta.get_field(name).column) for name in
+              ("link", "reviewer", "verdict", "is_current")}  # fmt: skip
+    verdicts = Verdict.values  # computed on each access
+    kinds = len(verdicts)
+    places = " ".join(f"WHEN %s THEN {place}" for place in range(kinds))
+    review = f"{column['reviewer']} * {kinds} + CASE {column['verdict']} {places} END"
+    joined = (
+        f"STRING_AGG(CAST({review} AS TEXT), ',')"
+        if connection.vendor == "postgresql"
+        else f"GROUP_CONCAT({review}, ',')"
+    )
+    table = quote(Review._meta.db_table)
+    if connection.vendor == "sqlite":
+        table += f" INDEXED BY {quote(CURRENT_REVIEWS_INDEX)}"
+    sql = (
+        f"SELECT reviews, COUNT(*) FROM (SELECT {joined} AS reviews "
+        f"FROM {table} WHERE {column['is_current']} "
+        f"GROUP BY {column['link']} HAVING COUNT(*) >= 2) per_link GROUP BY reviews"
+    )
+    sets = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, verdicts)
+        for reviews, links in cursor.fetchall():
+            by_reviewer = {}
+            for number in reviews.split(","):
+                reviewer, place = divmod(int(number), kinds)
+                by_reviewer[reviewer] = verdicts[place]
+            sets.append((by_reviewer, links))
+    return sets
+
+
+def _tallies(verdict_sets) -> list[tuple[Counter, int]]:
+    """The units of the agreement measures: (how many of each verdict, how many links)."""
+    return [(Counter(by_reviewer.values()), links) for by_reviewer, links in verdict_sets]
+
+
+def _kappas(verdict_sets, names: dict[int, str]) -> list[tuple[tuple[str, str], Agreement]]:
+    """Cohen's kappa for each pair of reviewers with ``KAPPA_MINIMUM_OVERLAP`` or more links
+    in common, sorted by the reviewers' names, each pair named in alphabetical order."""
+    tables: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for by_reviewer, links in verdict_sets:
+        named = sorted((names[reviewer], verdict) for reviewer, verdict in by_reviewer.items())
+        for (first, first_verdict), (second, second_verdict) in combinations(named, 2):
+            tables[(first, second)][(first_verdict, second_verdict)] += links
+    return sorted(
+        (pair, cohen_kappa_of_table(table))
+        for pair, table in tables.items()
+        if table.total() >= KAPPA_MINIMUM_OVERLAP
+    )

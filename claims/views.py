@@ -2,7 +2,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +24,48 @@ from claims.reviewing import (
 )
 
 PAGE_SIZE = 50
+COUNT_LIMIT = 1000
+LAST_PAGE_NUMBER = 10**7  # higher page numbers mean the last page, as Django's paginator does
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts rows only as far as the pages need.
+
+    An exact COUNT over 100,000 claims or links costs more than the page itself (every
+    row is read, and in the review queue checked against the user's reviews), and a
+    reader cannot use the difference between 37,412 and 37,413. So the count stops at the
+    first multiple of ``COUNT_LIMIT`` past the page shown: below it the total is exact
+    ("37 claims", "Page 1 of 1"); above it ``more`` is True and ``count`` is that multiple,
+    a lower bound the pages show as "More than 1000 claims", "Page 2 of more than 20".
+    A page with fewer rows than a full one needs no count at all: they are the last rows.
+    """
+
+    more = False
+
+    def __init__(self, object_list, per_page, *, to_count=None) -> None:
+        super().__init__(object_list, per_page)
+        # The same rows, written to count fast (CountableFilterSet.qs_to_count).
+        self.to_count = object_list if to_count is None else to_count
+
+    def get_page(self, number) -> Page:
+        try:
+            number = min(max(int(number), 1), LAST_PAGE_NUMBER)
+        except (TypeError, ValueError):
+            number = 1
+        offset = (number - 1) * self.per_page
+        rows = list(self.object_list[offset : offset + self.per_page])
+        if len(rows) == self.per_page or (offset and not rows):
+            limit = -(-(offset + self.per_page) // COUNT_LIMIT) * COUNT_LIMIT
+            counted = self.to_count.order_by()[: limit + 1].count()  # any limit + 1 rows
+            self.more = counted > limit
+            self.count = min(counted, limit)  # replaces the cached property
+        else:
+            self.count = offset + len(rows)
+        if not rows and offset:  # past the end: show the last page
+            number = self.num_pages
+            offset = (number - 1) * self.per_page
+            rows = list(self.object_list[offset : offset + self.per_page])
+        return self._get_page(rows, number, self)
 
 
 @require_GET
@@ -31,7 +73,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     filterset = ClaimFilter(
         request.GET, queryset=Claim.objects.listing().order_by("-created_at", "-pk")
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(filterset.qs, PAGE_SIZE, to_count=filterset.qs_to_count())
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "claims/claim_list.html", {"filter": filterset, "page": page})
 
 
@@ -142,9 +185,9 @@ def review_queue_page(request: HttpRequest) -> HttpResponse:
     filterset = _queue_for(request)
     # Page through ids alone, then load that page's pairs: joined in one query, SQLite
     # sorted all 100,000 links before taking fifty (9 s; see bench/review_queue.py).
-    page = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    link_ids = filterset.qs.values_list("pk", flat=True)
+    paginator = CappedPaginator(link_ids, PAGE_SIZE, to_count=filterset.qs_to_count())
+    page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
     pairs = (
         ClaimLink.objects.filter(pk__in=ids)

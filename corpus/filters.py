@@ -3,9 +3,15 @@ from django.db.models import Q
 
 from corpus.models import Document, Source, SourceKind
 
+# The longest search a list takes (a longer one is refused with a form error): SQLite
+# refuses LIKE patterns over 50,000 bytes, and no title or name is near this long.
+SEARCH_MAX_LENGTH = 200
+
 
 class DocumentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Title contains")
+    q = django_filters.CharFilter(
+        method="search", label="Title contains", max_length=SEARCH_MAX_LENGTH
+    )
     source = django_filters.ModelChoiceFilter(queryset=Source.objects.all(), label="Source")
     kind = django_filters.ChoiceFilter(
         field_name="source__kind", choices=SourceKind.choices, label="Kind of source"
@@ -21,7 +27,11 @@ class DocumentFilter(django_filters.FilterSet):
 
 
 class SourceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name, author or publisher contains")
+    q = django_filters.CharFilter(
+        method="search",
+        label="Name, author or publisher contains",
+        max_length=SEARCH_MAX_LENGTH,
+    )
     kind = django_filters.ChoiceFilter(choices=SourceKind.choices, label="Kind")
 
     class Meta:
