@@ -14,6 +14,7 @@ from corpus.services import DocumentImportError, check_size, format_for_filename
 
 ERROR_NO_SOURCE = "Choose the source this document comes from, or name a new source."
 ERROR_BOTH_SOURCES = "Choose an existing source or name a new one, not both."
+ERROR_ONE_FILE = "Upload one file at a time: this request carried {count} files."
 
 
 class DocumentUploadForm(forms.Form):
@@ -47,6 +48,9 @@ class DocumentUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        count = len(self.files.getlist(self.add_prefix("file")))
+        if count > 1:  # the form takes one, and would silently drop the others
+            raise forms.ValidationError(ERROR_ONE_FILE.format(count=count))
         try:
             check_size(upload.size)
             format_for_filename(upload.name)

@@ -3,10 +3,14 @@
 Production is the default: DEBUG is off and SECRET_KEY is required unless DEBUG=1.
 """
 
+import base64
+import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from crosscheck.env import env_bool, env_int, env_list
@@ -40,12 +44,18 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "csp",
+    "axes",
+    "crosscheck.apps.CrosscheckConfig",
     "corpus",
     "claims",
 ]
 
 MIDDLEWARE = [
+    # First, so every response (errors included) and every log line carries the request id.
+    "crosscheck.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,6 +66,8 @@ MIDDLEWARE = [
     # Records who made each change in the history (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crosscheck.urls"
@@ -106,6 +118,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes watches every sign-in (the app's and the admin's) before Django checks the
+# password: after CROSSCHECK_SIGNIN_FAILURE_LIMIT failures for one account, or from one
+# address, that account or address is locked out for CROSSCHECK_SIGNIN_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("CROSSCHECK_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CROSSCHECK_SIGNIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks out
+AXES_LOCKOUT_CALLABLE = "crosscheck.middleware.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "crosscheck.middleware.client_ip"
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use the
+# connection's address). Behind a proxy, 0 would lock everyone out together.
+CROSSCHECK_PROXY_COUNT = env_int("CROSSCHECK_PROXY_COUNT", 0)
+# A success does not wipe the failures: else signing in to one's own account between
+# guesses would reset the count for the address.
+AXES_RESET_ON_SUCCESS = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "corpus:documents"
 LOGOUT_REDIRECT_URL = "login"
@@ -117,7 +147,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "crosscheck" / "static"]
 
 # The largest document file the app accepts, in bytes (default 5 MB).
 CROSSCHECK_MAX_UPLOAD_BYTES = env_int("CROSSCHECK_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1)
@@ -131,7 +160,44 @@ HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# The pages hand the CSRF token to scripts in a <meta> tag, so the cookie needs no script access.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+
+def _csp_hash(source: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from the app's own static
+# files; no inline script, no eval, no plugins, no framing, forms post only to the app.
+# A few admin pages carry fixed inline attributes (django-import-export's export page,
+# django-simple-history's history page); 'unsafe-hashes' allows
+# exactly these strings as attributes and nothing else.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "script-src-attr": ["'unsafe-hashes'", _csp_hash("onSelectToggleChange(event)")],
+        "style-src": [SELF],
+        "style-src-attr": [
+            "'unsafe-hashes'",
+            _csp_hash("padding: 0;"),
+            _csp_hash("font-weight: bold;"),
+            _csp_hash("border-top: 0"),
+        ],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
 if HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -141,10 +207,22 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Every log line names the request it belongs to (crosscheck.middleware.RequestIdMiddleware),
+# the same id the response carries in X-Request-ID and the error page shows.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "crosscheck.middleware.RequestIdFilter"}},
+    "formatters": {
+        "request_id": {"format": "%(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "request_id",
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
@@ -157,3 +235,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # How many agreeing current reviews confirm or reject a claim link.
 CROSSCHECK_REVIEWS_REQUIRED = env_int("CROSSCHECK_REVIEWS_REQUIRED", 1, minimum=1)
+
+# The admin's import and export (django-import-export): each needs its own permission
+# (<app>.import_<model>, <app>.export_<model>), and every import runs in one transaction.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# The largest file an import takes, in bytes (default 20 MB).
+CROSSCHECK_MAX_IMPORT_BYTES = env_int("CROSSCHECK_MAX_IMPORT_BYTES", 20 * 1024 * 1024, minimum=1)

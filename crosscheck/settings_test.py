@@ -16,3 +16,7 @@ STORAGES = {
 # Serve static files straight from the apps, without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Sign-in throttling is off for the suite: Client.login() authenticates without a request,
+# which django-axes refuses, and failed sign-ins in one test must not lock out the next.
+# tests/test_login_throttle.py turns it on.
+AXES_ENABLED = False

@@ -127,3 +127,42 @@ def make_review(link, verdict: str = "confirmed", *, user=None, note: str = ""):
     from claims.reviewing import review_submit
 
     return review_submit(link=link, verdict=verdict, note=note, user=user or make_user("reviewer"))
+
+
+def make_annotated_corpus(owner=None):
+    """A small corpus where ``owner`` (a new annotator unless given) made everything: three
+    documents with a claim each, a link between the first two claims, evidence on the first
+    claim and on the link, and a review of the link by a new reviewer. Also a topic and a
+    deleted claim (for the admin's deleted-claims list). Returns a SimpleNamespace."""
+    from types import SimpleNamespace
+
+    from claims.models import Topic
+    from claims.services import claim_delete
+
+    owner = owner or make_user("annotator")
+    source = make_source(name="Daily Planet")
+    documents = [
+        make_document(f"Document {word}\n\nIt says something about {word}.", source=source,
+                      user=owner)
+        for word in ("alpha", "beta", "gamma")
+    ]  # fmt: skip
+    claims = [
+        make_claim(document, user=owner, quote="It says", topics=["Economy"])
+        for document in documents
+    ]
+    link = make_link(claims[0], claims[1], user=owner)
+    gone = make_claim(documents[2], user=owner, quote="something")
+    claim_delete(claim=gone, version=gone.version, user=owner)
+    return SimpleNamespace(
+        owner=owner,
+        source=source,
+        document=documents[0],
+        documents=documents,
+        claim=claims[0],
+        claims=claims,
+        link=link,
+        claim_evidence=make_evidence(claims[0], user=owner),
+        link_evidence=make_evidence(link=link, user=owner),
+        review=make_review(link, "confirmed"),
+        topic=Topic.objects.get(name="Economy"),
+    )
