@@ -7,7 +7,7 @@ CHROMIUM := /usr/bin/chromium
 # Development settings for `make run` only; production reads its own environment.
 RUN_ENV := DEBUG=1 HTTPS=0
 
-.PHONY: run test install install-test chromium lint
+.PHONY: run test install install-test chromium lint bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ $(VENV)/.installed: $(PY) pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+# The benchmarks drive Chromium through Playwright (a test package) and gunicorn (bench).
+$(VENV)/.installed-bench: $(VENV)/.installed-test pyproject.toml
+	$(PY) -m pip install --quiet -e ".[test,bench]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -47,3 +52,9 @@ test: install-test chromium
 lint: install-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# Every benchmark on the generated corpus (100× the seeds; generated once, then reused),
+# printed as one markdown table: on SQLite, or on DATABASE_URL when set (a scratch one).
+# Pass options with `make bench BENCH_ARGS="--scale 0.1 --runs 5"`.
+bench: install-test chromium $(VENV)/.installed-bench
+	$(PY) bench/run_all.py $(BENCH_ARGS)

@@ -1,13 +1,16 @@
-"""Benchmark: the annotation page of the largest seed (390 KB) with many claims.
+"""Benchmark: the annotation page of the largest document with many claims.
 
 Measures the server (median and 95th percentile time, SQL queries) and headless Chromium
 (time from navigation start until the page is ready with every highlight registered, the
 time the painting code itself took, and the next frame after it).
 
     .venv/bin/python bench/annotation_page.py [--claims 2000] [--runs 20]
+    .venv/bin/python bench/annotation_page.py --generated [--scale 1.0] [--runs 20]
 
-Uses a throwaway SQLite database in a temporary folder unless DATABASE_URL is set (then
-that database is migrated and written to: use a scratch one).
+By default the largest seed (390 KB) gets ``--claims`` generated claims, in a throwaway
+SQLite database unless DATABASE_URL is set (then that database is migrated and written
+to: use a scratch one). With ``--generated`` it measures the largest document of the
+corpus of bench/generate.py (2,000 claims), generating that corpus first if needed.
 """
 
 import argparse
@@ -15,21 +18,24 @@ import threading
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+import generate
 from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.wsgi import get_wsgi_application
+from django.db.models.functions import Length
+from django.test import Client
 
 from common import (
     Claim,
     Document,
+    Row,
     analyze,
     connection,
     make_claims,
-    median,
-    percentile,
+    markdown_table,
+    measure,
     prepare,
     signed_in_client,
-    time_requests,
 )
 
 CHROMIUM_ARGS = [
@@ -54,25 +60,22 @@ def serve() -> tuple[str, _ThreadingServer]:
     return f"http://127.0.0.1:{server.server_port}", server
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--claims", type=int, default=2000)
-    parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
+def largest_document() -> Document:
+    """The longest document (its length counted by the database, texts left unloaded)."""
+    return Document.objects.order_by(Length("text").desc(), "pk").first()
 
-    prepare()
-    document = Document.objects.get(source__slug="myth-busting-blog")
-    Claim.objects.filter(document=document).delete()
-    make_claims(document, args.claims)
-    analyze()
-    client = signed_in_client()
+
+def measure_page(client: Client, document: Document, runs: int) -> list[Row]:
+    """The page's server row, then three browser rows (``runs`` / 4 page loads, at least
+    three) from headless Chromium signed in with ``client``'s session."""
+    claims = Claim.objects.filter(document=document).count()
     url = document.get_absolute_url()
-    timings, queries, response = time_requests(client, url, args.runs)
-    page_bytes = len(response.content)
+    server = measure(client, "annotation page: server", url, runs)
+    server.note = f"{len(document.text):,} characters, {claims:,} claims"
 
     from playwright.sync_api import sync_playwright
 
-    base, server = serve()
+    base, server_thread = serve()
     ready, paint, frame = [], [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -83,7 +86,7 @@ def main() -> None:
                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
                               "url": base}])  # fmt: skip
         page = context.new_page()
-        for _ in range(max(3, args.runs // 4)):
+        for _ in range(max(3, runs // 4)):
             page.goto(base + url)
             page.wait_for_selector("#document-text[data-ready=true]", state="attached")
             result = page.evaluate(
@@ -96,26 +99,42 @@ def main() -> None:
                           performance.now(), Number(text.dataset.painted)];
                 }"""
             )
-            assert result[3] == args.claims, result
+            assert result[3] == claims, result
             ready.append(result[0])
             paint.append(result[1])
             frame.append(result[2])
         browser.close()
-    server.shutdown()
+    server_thread.shutdown()
+    return [
+        server,
+        Row("annotation page: browser, navigation → highlights registered", ready, [],
+            target=False),
+        Row("annotation page: browser, painting code alone", paint, [], target=False),
+        Row("annotation page: browser, navigation → first frame with highlights", frame, [],
+            target=False),
+    ]  # fmt: skip
 
-    print(f"Annotation page, {len(document.text):,} characters, {args.claims:,} claims "
-          f"({connection.vendor}), page {page_bytes / 1024:.0f} KiB")  # fmt: skip
-    print("| measure | median | p95 |")
-    print("| --- | --- | --- |")
-    print(f"| server time (ms), {args.runs} requests | {median(timings):.0f} | "
-          f"{percentile(timings, 0.95):.0f} |")  # fmt: skip
-    print(f"| SQL queries per request | {median(queries):.0f} | {max(queries)} |")
-    print(f"| browser: navigation start → highlights registered (ms) | "
-          f"{median(ready):.0f} | {percentile(ready, 0.95):.0f} |")  # fmt: skip
-    print(f"| browser: painting code alone (ms) | {median(paint):.1f} | "
-          f"{percentile(paint, 0.95):.1f} |")  # fmt: skip
-    print(f"| browser: navigation start → first frame with highlights (ms) | "
-          f"{median(frame):.0f} | {percentile(frame, 0.95):.0f} |")  # fmt: skip
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=20)
+    generate.add_options(parser, optional=True)
+    args = parser.parse_args()
+
+    if args.generated:
+        generate.ensure_from(args)
+        client = signed_in_client(username="gen-annotator-01")
+        document = largest_document()
+    else:
+        prepare()
+        document = Document.objects.get(source__slug="myth-busting-blog")
+        Claim.objects.filter(document=document).delete()
+        make_claims(document, args.claims)
+        analyze()
+        client = signed_in_client()
+    print(f"Annotation page ({connection.vendor})")
+    print(markdown_table(measure_page(client, document, args.runs)))
 
 
 if __name__ == "__main__":

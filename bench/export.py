@@ -1,26 +1,44 @@
-"""Benchmark: the claims export at 1,000,000 claims, against the database's own CSV tool.
+"""Benchmark: the claims export, against the database's own CSV tool.
 
-Builds the claims (10,000 generated and anchored like real ones, then copied in SQL under
-other annotators), runs ``manage.py export_annotations --dataset claims`` in a child
-process and reports its rows per second and peak memory (maximum resident set size), then
-exports the same columns with the ``sqlite3`` command-line tool (or ``psql \\copy`` when
-DATABASE_URL points at PostgreSQL) from the same database.
+Runs ``manage.py export_annotations --dataset claims`` in a child process and reports its
+rows per second and peak memory (maximum resident set size), then exports the same
+columns with the ``sqlite3`` command-line tool (or ``psql \\copy`` when DATABASE_URL points
+at PostgreSQL) from the same database.
 
     .venv/bin/python bench/export.py [--claims 1000000]
+    .venv/bin/python bench/export.py --generated [--scale 1.0] [--runs 5]
 
-Uses a throwaway SQLite database unless DATABASE_URL is set (use a scratch database).
+By default it builds 1,000,000 claims (10,000 generated and anchored like real ones, then
+copied in SQL under other annotators) in a throwaway SQLite database unless DATABASE_URL
+is set (use a scratch database). With ``--generated`` it exports the corpus of
+bench/generate.py and also times the Export page's downloads of the three datasets.
 """
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, Claim, Document, analyze, connection, make_claims, make_user, prepare
+import generate
+from django.test import Client
+
+from common import (
+    ROOT,
+    Claim,
+    Document,
+    Row,
+    analyze,
+    connection,
+    make_claims,
+    make_user,
+    markdown_table,
+    measure,
+    prepare,
+    signed_in_client,
+)
 
 BASE_CLAIMS = 10_000
 
@@ -62,56 +80,85 @@ def build(total: int) -> None:
     analyze()
 
 
-def peak_child_memory_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--claims", type=int, default=1_000_000)
-    args = parser.parse_args()
-
+def run_child(command: list[str], **kwargs) -> tuple[float, float]:
+    """Run ``command`` to its end: its wall time in seconds and its own peak resident
+    memory in MB (``wait4`` reports that child only, not earlier ones like a browser)."""
     started = time.perf_counter()
-    build(args.claims)
+    child = subprocess.Popen(command, **kwargs)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    assert child.returncode == 0, (command, child.returncode)
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
+
+
+def compare_with_tool() -> list[Row]:
+    """The claims export by ``manage.py export_annotations`` against the database's CSV
+    tool writing the same columns: one row each (whole seconds, not held to a target)."""
     rows = Claim.objects.count()
-    print(f"built {rows:,} claims in {time.perf_counter() - started:.0f} s ({connection.vendor})")
     out = Path(tempfile.mkdtemp())
-
-    started = time.perf_counter()
-    subprocess.run(
+    ours, memory = run_child(
         [sys.executable, str(ROOT / "manage.py"), "export_annotations", "--dataset", "claims",
          "--output", str(out / "crosscheck.csv")],
-        check=True, env=os.environ,
+        env=os.environ,
     )  # fmt: skip
-    ours = time.perf_counter() - started
-    memory = peak_child_memory_mb()
 
     settings = connection.settings_dict
-    started = time.perf_counter()
     if connection.vendor == "sqlite":
         with open(out / "tool.csv", "wb") as file:
-            subprocess.run(["sqlite3", "-csv", "-header", str(settings["NAME"]),
-                            f"SELECT {SQL_COLUMNS};"], check=True, stdout=file)  # fmt: skip
+            tool, _ = run_child(["sqlite3", "-csv", "-header", str(settings["NAME"]),
+                                 f"SELECT {SQL_COLUMNS};"], stdout=file)  # fmt: skip
         tool_name = "sqlite3 -csv"
     else:
         query = " ".join(f"SELECT {SQL_COLUMNS}".split())
         host, port = settings["HOST"] or "127.0.0.1", str(settings["PORT"] or 5432)
         copy = f"\\copy ({query}) TO '{out / 'tool.csv'}' WITH CSV HEADER"
-        subprocess.run(
+        tool, _ = run_child(
             ["psql", "-q", "-h", host, "-p", port, "-U", settings["USER"], "-d", settings["NAME"],
              "-c", copy],
-            check=True,
         )  # fmt: skip
         tool_name = "psql \\copy"
-    tool = time.perf_counter() - started
-
     size = (out / "crosscheck.csv").stat().st_size / 1e6
-    print(f"| export of {rows:,} claims | seconds | rows/s | peak memory |")
-    print("| --- | --- | --- | --- |")
-    print(f"| export_annotations ({size:.0f} MB) | {ours:.1f} | {rows / ours:,.0f} | "
-          f"{memory:.0f} MB |")  # fmt: skip
-    print(f"| {tool_name} | {tool:.1f} | {rows / tool:,.0f} | |")
-    print(f"ours / tool speed: {tool / ours:.2f}")
+    return [
+        Row(f"claims export: export_annotations command, {rows:,} rows", [ours * 1000], [],
+            f"{rows / ours:,.0f} rows/s, {size:.0f} MB, peak memory {memory:.0f} MB; "
+            f"{tool / ours:.2f} of the tool's speed", target=False),
+        Row(f"claims export: {tool_name}, same columns", [tool * 1000], [],
+            f"{rows / tool:,.0f} rows/s", target=False),
+    ]  # fmt: skip
+
+
+def measure_downloads(client: Client, runs: int) -> list[Row]:
+    """The Export page's downloads, read to the end: each dataset whole, and the claims
+    of one source (whole-dataset downloads are not held to the page target)."""
+    source = Document.objects.defer("text").order_by("pk").first().source_id
+    base = "/export/download/?dataset="
+    rows = [
+        measure(client, f"export download: {dataset}, all", base + dataset, runs, target=False)
+        for dataset in ("claims", "pairs", "evidence")
+    ]
+    rows.append(measure(client, f"export download: claims, source={source}",
+                        f"{base}claims&source={source}", runs))  # fmt: skip
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5, help="downloads per dataset")
+    generate.add_options(parser, optional=True)
+    args = parser.parse_args()
+
+    rows = []
+    if args.generated:
+        generate.ensure_from(args)
+        rows += measure_downloads(signed_in_client(username="gen-reviewer-01"), args.runs)
+    else:
+        started = time.perf_counter()
+        build(args.claims)
+        elapsed = time.perf_counter() - started
+        print(f"built {Claim.objects.count():,} claims in {elapsed:.0f} s ({connection.vendor})")
+    rows += compare_with_tool()
+    print(markdown_table(rows))
 
 
 if __name__ == "__main__":

@@ -1,28 +1,33 @@
 """Benchmark: the "Link to claim…" typeahead over many claims.
 
-Fills the five seed documents with generated claims (default 100,000 in all), then times
-GET /api/claims/search/ for typical queries: median and 95th percentile server time, and
-SQL queries per request.
+Times GET /api/claims/search/ for typical queries: median and 95th percentile server time,
+and SQL queries per request.
 
     .venv/bin/python bench/link_search.py [--claims 100000] [--runs 20]
+    .venv/bin/python bench/link_search.py --generated [--scale 1.0] [--runs 20]
 
-Uses a throwaway SQLite database unless DATABASE_URL is set (use a scratch database).
+By default the five seed documents are filled with ``--claims`` generated claims in a
+throwaway SQLite database unless DATABASE_URL is set (use a scratch database). With
+``--generated`` it searches the corpus of bench/generate.py (100,000 claims at scale 1).
 """
 
 import argparse
 import time
 from urllib.parse import urlencode
 
+import generate
+from django.test import Client
 from django.urls import reverse
 
 from common import (
+    Claim,
     Document,
+    Row,
     analyze,
     connection,
     make_claims,
     make_user,
-    median,
-    percentile,
+    markdown_table,
     prepare,
     signed_in_client,
     time_requests,
@@ -38,36 +43,44 @@ QUERIES = [
 ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--claims", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
-
-    prepare()
-    started = time.perf_counter()
-    documents = list(Document.objects.all())
-    users = [make_user("annotator", username=f"bench-search-{i}") for i in range(20)]
-    for number, document in enumerate(documents):
-        make_claims(document, args.claims // len(documents), seed=number, users=users)
-    analyze()
-    print(f"generated {args.claims:,} claims in {time.perf_counter() - started:.0f} s")
-
-    client = signed_in_client()
-    exclude = documents[0].pk
-    print(f"Link typeahead over {args.claims:,} claims ({connection.vendor})")
-    print("| query | median ms | p95 ms | queries | results |")
-    print("| --- | --- | --- | --- | --- |")
+def measure_search(client: Client, exclude: Document, runs: int) -> list[Row]:
+    """One row per query of ``QUERIES``, leaving out ``exclude``'s claims as the page does."""
+    rows = []
     for query in QUERIES:
         url = (
             reverse("claims:api-claim-search")
             + "?"
-            + urlencode({"q": query, "exclude_document": exclude})
+            + urlencode({"q": query, "exclude_document": exclude.pk})
         )
-        timings, queries, response = time_requests(client, url, args.runs)
-        results = len(response.json()["results"])
-        print(f"| {query} | {median(timings):.1f} | {percentile(timings, 0.95):.1f} | "
-              f"{max(queries)} | {results} |")  # fmt: skip
+        row, response = time_requests(client, url, runs, f"link typeahead: {query}")
+        row.note = f"{len(response.json()['results'])} results"
+        rows.append(row)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=20)
+    generate.add_options(parser, optional=True)
+    args = parser.parse_args()
+
+    if args.generated:
+        generate.ensure_from(args)
+        client = signed_in_client(username="gen-annotator-01")
+    else:
+        prepare()
+        started = time.perf_counter()
+        documents = list(Document.objects.all())
+        users = [make_user("annotator", username=f"bench-search-{i}") for i in range(20)]
+        for number, document in enumerate(documents):
+            make_claims(document, args.claims // len(documents), seed=number, users=users)
+        analyze()
+        print(f"generated {args.claims:,} claims in {time.perf_counter() - started:.0f} s")
+        client = signed_in_client()
+    exclude = Document.objects.defer("text").order_by("pk").first()
+    print(f"Link typeahead over {Claim.objects.count():,} claims ({connection.vendor})")
+    print(markdown_table(measure_search(client, exclude, args.runs)))
 
 
 if __name__ == "__main__":

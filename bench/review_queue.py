@@ -2,17 +2,23 @@
 
 Generates claims across the seed documents, links between claims of different documents
 (default 100,000) and reviews of some of them, then times the queue page (first page,
-and filtered by relation and source) and the claim pair page in queue mode for a reviewer:
-median and 95th percentile server time and SQL queries per request.
+filtered, a later page), the claim pair page (alone and in queue mode) and the dashboard
+for a reviewer: median and 95th percentile server time and SQL queries per request.
 
     .venv/bin/python bench/review_queue.py [--links 100000] [--runs 20]
+    .venv/bin/python bench/review_queue.py --generated [--scale 1.0] [--runs 20]
 
-Uses a throwaway SQLite database unless DATABASE_URL is set (use a scratch database).
+Uses a throwaway SQLite database unless DATABASE_URL is set (use a scratch database). With
+``--generated`` it measures the corpus of bench/generate.py (20,000 links at scale 1,
+reviews consistent with the links' states) as one of its reviewers.
 """
 
 import argparse
 import random
 import time
+
+import generate
+from django.test import Client
 
 from common import (
     Claim,
@@ -21,16 +27,16 @@ from common import (
     Relation,
     Review,
     ReviewState,
+    Row,
     Verdict,
     analyze,
     connection,
     make_claims,
     make_user,
-    median,
-    percentile,
+    markdown_table,
+    measure,
     prepare,
     signed_in_client,
-    time_requests,
 )
 
 
@@ -67,44 +73,60 @@ def make_reviews(share: float, reviewers, seed: int = 9) -> None:
     Review.objects.bulk_create(reviews, batch_size=2000)
 
 
+def review_pages() -> dict[str, str]:
+    """The review screens to time, by name: the queue with its filters, the oldest pair
+    and the dashboard."""
+    documents = Document.objects.defer("text").order_by("pk")
+    source = documents[0].source_id
+    topic = Claim.topics.through.objects.order_by("pk").values_list("topic_id", flat=True).first()
+    oldest = ClaimLink.objects.order_by("created_at", "pk").first()
+    pages = {
+        "review queue, first page": "/review/",
+        "review queue, relation=qualifies": "/review/?relation=qualifies",
+        "review queue, state=needs_evidence": "/review/?state=needs_evidence",
+        f"review queue, source={source}": f"/review/?source={source}",
+        "review queue, page 100": "/review/?page=100",
+        "claim pair page": oldest.get_absolute_url(),
+        "claim pair page in queue mode": f"{oldest.get_absolute_url()}?queue=1",
+        "review dashboard": "/review/dashboard/",
+    }
+    if topic is not None:
+        pages[f"review queue, topic={topic}"] = f"/review/?topic={topic}"
+    return pages
+
+
+def measure_review(client: Client, runs: int) -> list[Row]:
+    return [measure(client, name, url, runs) for name, url in review_pages().items()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--links", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
+    generate.add_options(parser, optional=True)
     args = parser.parse_args()
 
-    prepare()
-    started = time.perf_counter()
-    documents = list(Document.objects.all())
-    users = [make_user("annotator", username=f"bench-rq-{i}") for i in range(10)]
-    reviewers = [make_user("reviewer", username=f"bench-rv-{i}") for i in range(10)]
-    for number, document in enumerate(documents):
-        make_claims(document, args.links // len(documents), seed=number, users=users)
-    make_links(args.links, users)
-    make_reviews(0.25, reviewers)
-    analyze()
-    counts = (Claim.objects.count(), ClaimLink.objects.count(), Review.objects.count())
-    elapsed = time.perf_counter() - started
-    print("generated {:,} claims, {:,} links, {:,} reviews".format(*counts), f"in {elapsed:.0f} s")
-
-    client = signed_in_client("reviewer")
-    source = documents[0].source_id
-    oldest = ClaimLink.objects.order_by("created_at", "pk").first()
-    pages = {
-        "queue, first page": "/review/",
-        "queue, relation=qualifies": "/review/?relation=qualifies",
-        f"queue, source={source}": f"/review/?source={source}",
-        "queue, page 100": "/review/?page=100",
-        "pair page in queue mode": f"{oldest.get_absolute_url()}?queue=1",
-        "dashboard": "/review/dashboard/",
-    }
-    print(f"Review screens with {args.links:,} links ({connection.vendor})")
-    print("| page | median ms | p95 ms | queries |")
-    print("| --- | --- | --- | --- |")
-    for name, url in pages.items():
-        timings, queries, _ = time_requests(client, url, args.runs)
-        print(f"| {name} | {median(timings):.0f} | {percentile(timings, 0.95):.0f} | "
-              f"{max(queries)} |")  # fmt: skip
+    if args.generated:
+        generate.ensure_from(args)
+        client = signed_in_client(username="gen-reviewer-01")
+    else:
+        prepare()
+        started = time.perf_counter()
+        documents = list(Document.objects.all())
+        users = [make_user("annotator", username=f"bench-rq-{i}") for i in range(10)]
+        reviewers = [make_user("reviewer", username=f"bench-rv-{i}") for i in range(10)]
+        for number, document in enumerate(documents):
+            make_claims(document, args.links // len(documents), seed=number, users=users)
+        make_links(args.links, users)
+        make_reviews(0.25, reviewers)
+        analyze()
+        counts = (Claim.objects.count(), ClaimLink.objects.count(), Review.objects.count())
+        elapsed = time.perf_counter() - started
+        print("generated {:,} claims, {:,} links, {:,} reviews".format(*counts),
+              f"in {elapsed:.0f} s")  # fmt: skip
+        client = signed_in_client("reviewer")
+    print(f"Review screens with {ClaimLink.objects.count():,} links ({connection.vendor})")
+    print(markdown_table(measure_review(client, args.runs)))
 
 
 if __name__ == "__main__":
