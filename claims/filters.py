@@ -15,6 +15,7 @@ from claims.models import (
 )
 from corpus.filters import SEARCH_MAX_LENGTH
 from corpus.models import Document, Source
+from crosscheck.widgets import QuickSelect
 
 # The most words a search of claims matches (the list's and the typeahead's): each word is
 # one more condition, and SQLite refuses expressions deeper than about a thousand.
@@ -27,7 +28,9 @@ def _author_filter(model, label: str) -> django_filters.ModelChoiceFilter:
     # taking DISTINCT users: at 100,000 claims the join took 300 ms on PostgreSQL.
     created = model.objects.filter(created_by=OuterRef("pk"))
     authors = get_user_model().objects.filter(Exists(created)).order_by("username")
-    return django_filters.ModelChoiceFilter(field_name="created_by", queryset=authors, label=label)
+    return django_filters.ModelChoiceFilter(
+        widget=QuickSelect, field_name="created_by", queryset=authors, label=label
+    )
 
 
 class CountableFilterSet(django_filters.FilterSet):
@@ -63,13 +66,15 @@ class ClaimFilter(CountableFilterSet):
         method="search", label="Quote or statement contains", max_length=SEARCH_MAX_LENGTH
     )
     source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.all(), method="of_source", label="Source"
+        widget=QuickSelect, queryset=Source.objects.all(), method="of_source", label="Source"
     )
     document = django_filters.ModelChoiceFilter(
-        queryset=Document.objects.defer("text").select_related("source"), label="Document"
+        widget=QuickSelect,
+        queryset=Document.objects.defer("text").select_related("source"),
+        label="Document",
     )
     topic = django_filters.ModelChoiceFilter(
-        field_name="topics", queryset=Topic.objects.all(), label="Topic"
+        widget=QuickSelect, field_name="topics", queryset=Topic.objects.all(), label="Topic"
     )
     annotator = _author_filter(Claim, "Annotator")
 
@@ -111,10 +116,16 @@ class LinkFilter(CountableFilterSet):
         field_name="review_state", choices=ReviewState.choices, label="State"
     )
     source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.all(), method="either_source", label="Source (either side)"
+        widget=QuickSelect,
+        queryset=Source.objects.all(),
+        method="either_source",
+        label="Source (either side)",
     )
     topic = django_filters.ModelChoiceFilter(
-        queryset=Topic.objects.all(), method="either_topic", label="Topic (either side)"
+        widget=QuickSelect,
+        queryset=Topic.objects.all(),
+        method="either_topic",
+        label="Topic (either side)",
     )
     annotator = _author_filter(ClaimLink, "Proposed by")
     proposed = django_filters.DateFromToRangeFilter(
@@ -166,7 +177,10 @@ class EvidenceFilter(django_filters.FilterSet):
         label="Attached to",
     )
     source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.all(), method="of_source", label="Source of the claim(s)"
+        widget=QuickSelect,
+        queryset=Source.objects.all(),
+        method="of_source",
+        label="Source of the claim(s)",
     )
     added_by = _author_filter(Evidence, "Added by")
 

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from corpus.models import Document, Source, SourceKind
+from crosscheck.widgets import QuickSelect
 
 # The longest search a list takes (a longer one is refused with a form error): SQLite
 # refuses LIKE patterns over 50,000 bytes, and no title or name is near this long.
@@ -12,7 +13,9 @@ class DocumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", label="Title contains", max_length=SEARCH_MAX_LENGTH
     )
-    source = django_filters.ModelChoiceFilter(queryset=Source.objects.all(), label="Source")
+    source = django_filters.ModelChoiceFilter(
+        widget=QuickSelect, queryset=Source.objects.all(), label="Source"
+    )
     kind = django_filters.ChoiceFilter(
         field_name="source__kind", choices=SourceKind.choices, label="Kind of source"
     )

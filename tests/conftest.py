@@ -1,7 +1,15 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: rolled-back tests reuse ids, so a figure
+    cached by one (the dashboard's, keyed by its reviews' ids) could match another's."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 per reviewer, and agreement between reviewers shown with the number of pairs behind it."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -212,6 +213,7 @@ def test_the_dashboard_runs_the_same_queries_for_3_and_30_links(reviewer, review
             make_review(link, C, user=make_user("reviewer"))
 
     def count() -> int:
+        cache.clear()  # the agreement figures are computed, not read from the cache
         with CaptureQueriesContext(connection) as queries:
             dashboard(reviewer_client)
         return len(queries)
@@ -222,3 +224,21 @@ def test_the_dashboard_runs_the_same_queries_for_3_and_30_links(reviewer, review
     add_links(30, 3)
     large = count()
     assert small == large
+
+
+def test_the_agreement_figures_are_cached_until_a_verdict_changes(reviewer_client):
+    author = make_user("annotator")
+    first, second = make_user("reviewer"), make_user("reviewer")
+    links = [make_link(user=author) for _ in range(6)]
+    for link in links:
+        make_review(link, C, user=first)
+        make_review(link, C, user=second)
+    before = dashboard(reviewer_client)[1]["observed"]
+    with CaptureQueriesContext(connection) as cached:
+        assert dashboard(reviewer_client)[1]["observed"] == before
+    assert not any("GROUP_CONCAT" in q["sql"] or "STRING_AGG" in q["sql"] for q in cached)
+
+    make_review(links[0], R, user=second)  # a changed verdict: a new row
+
+    after = dashboard(reviewer_client)[1]["observed"]
+    assert after != before
