@@ -44,7 +44,7 @@ class CappedPaginator(Paginator):
 
     def __init__(self, object_list, per_page, *, to_count=None) -> None:
         super().__init__(object_list, per_page)
-        # The same rows, written to count fast (CountableFilterSet.qs_to_count).
+        # The same rows, written to count fast (CountableFilterSet.qs_gathered).
         self.to_count = object_list if to_count is None else to_count
 
     def get_page(self, number) -> Page:
@@ -81,7 +81,7 @@ def page_by_ids(request: HttpRequest, filterset, load) -> Page:
     100,000 claims), then ``load(pk__in=ids)`` reads that page's objects with what they
     show."""
     ids = filterset.qs.values_list("pk", flat=True)
-    counted = filterset.qs_to_count().values_list("pk", flat=True)
+    counted = filterset.qs_gathered().values_list("pk", flat=True)
     page = CappedPaginator(ids, PAGE_SIZE, to_count=counted).get_page(request.GET.get("page"))
     by_id = {obj.pk: obj for obj in load(pk__in=list(page.object_list))}
     page.object_list = [by_id[pk] for pk in page.object_list]
@@ -237,7 +237,7 @@ def export_download(request: HttpRequest) -> HttpResponse:
             for other in DATASETS.values()
         ]
         return render(request, "claims/export.html", {"forms": forms}, status=400)
-    chunks = csv_chunks(dataset, filterset.qs, excel=request.GET.get("excel") == "1")
+    chunks = csv_chunks(dataset, filterset.qs_gathered(), excel=request.GET.get("excel") == "1")
     response = StreamingHttpResponse(
         (chunk.encode("utf-8") for chunk in chunks), content_type="text/csv; charset=utf-8"
     )

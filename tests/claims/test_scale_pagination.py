@@ -1,7 +1,7 @@
 """Counting only as far as the pages need (``claims.views.CappedPaginator``): the claims list
 and the review queue say "more than N" instead of counting every row, exact totals below
 the limit, pages that still step, and a count written the way a database counts fastest
-(``CountableFilterSet.qs_to_count``) that holds the same rows as the list."""
+(``CountableFilterSet.qs_gathered``) that holds the same rows as the list."""
 
 import pytest
 from django.db import connection
@@ -158,19 +158,19 @@ def test_the_queue_counts_the_links_it_lists(pairs, field):
     filterset = LinkFilter(data, queryset=review_queue(reviewer))
     listed = list(filterset.qs)
     assert len(listed) == 3
-    assert sorted(filterset.qs_to_count().values_list("pk", flat=True)) == sorted(
+    assert sorted(filterset.qs_gathered().values_list("pk", flat=True)) == sorted(
         link.pk for link in listed
     )
-    assert filterset.qs_to_count().count() == 3
+    assert filterset.qs_gathered().count() == 3
 
 
 def test_the_claims_list_counts_the_claims_it_lists(pairs):
     filterset = ClaimFilter({"source": pairs.pk}, queryset=Claim.objects.all())
     listed = set(filterset.qs)
     assert len(listed) == 4
-    assert set(filterset.qs_to_count()) == listed
+    assert set(filterset.qs_gathered()) == listed
 
 
 def test_an_invalid_filter_counts_like_it_lists(pairs):
     filterset = LinkFilter({"source": "abc"}, queryset=ClaimLink.objects.all())
-    assert filterset.qs_to_count().count() == filterset.qs.count() == 4
+    assert filterset.qs_gathered().count() == filterset.qs.count() == 4

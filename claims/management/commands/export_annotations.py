@@ -50,7 +50,7 @@ class Command(BaseCommand):
         if not filterset.is_valid():
             problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())
             raise CommandError(f"Invalid filter: {problems}")
-        chunks = csv_chunks(chosen, filterset.qs, excel=excel)
+        chunks = csv_chunks(chosen, filterset.qs_gathered(), excel=excel)
         if output == "-":
             for chunk in chunks:
                 self.stdout.write(chunk, ending="")
