@@ -43,8 +43,6 @@ ERROR_REVIEWS_NEED_REVIEWERS = (
     "Reviews are verdicts of named reviewers: tick “Keep the authors and dates recorded in the "
     "file” to import them."
 )
-ERROR_NO_AUTHOR = "The {column} column is empty; with authors kept, every row needs one."
-ERROR_MISSING = "The {column} column is empty; every row needs it."
 ERROR_OWN_LINK = "{reviewer} proposed this link, so cannot have reviewed it."
 ERROR_CURRENT_TWICE = "{reviewer} already has a current review of this link."
 ERROR_REPLACED = "A review is current exactly when it has no replaced_at time."
@@ -109,6 +107,7 @@ class ClaimResource(CrosscheckResource):
     created_at = moment("created_at")
 
     updatable = ("statement", "topics")
+    required = ("document",)
     author_column = "created_by"
     created_column = "created_at"
 
@@ -149,10 +148,6 @@ class ClaimResource(CrosscheckResource):
         return self.fields["topics"].widget.render(claim.topics)
 
     def build(self, instance: Claim, values: dict, author) -> None:
-        if author is None:
-            raise ValidationError({"created_by": ERROR_NO_AUTHOR.format(column="created_by")})
-        if values.get("document") is None:
-            raise ValidationError({"document": ERROR_MISSING.format(column="document")})
         try:
             claim, names = claim_prepare(
                 document=values["document"], start=values.get("start"), end=values.get("end"),
@@ -211,6 +206,7 @@ class LinkResource(CrosscheckResource):
     created_at = moment("created_at")
 
     updatable = ("relation", "rationale")
+    required = ("left", "right")
     author_column = "created_by"
     created_column = "created_at"
 
@@ -234,11 +230,6 @@ class LinkResource(CrosscheckResource):
         return queryset.prefetch_related(None).select_related("left", "right", "created_by")
 
     def build(self, instance: ClaimLink, values: dict, author) -> None:
-        if author is None:
-            raise ValidationError({"created_by": ERROR_NO_AUTHOR.format(column="created_by")})
-        for side in ("left", "right"):
-            if values.get(side) is None:
-                raise ValidationError({side: ERROR_MISSING.format(column=side)})
         try:
             link = link_prepare(
                 claim=values["left"], other=values["right"], relation=values.get("relation"),
@@ -330,8 +321,6 @@ class EvidenceResource(_StateRefresh, CrosscheckResource):
         )
 
     def build(self, instance: Evidence, values: dict, author) -> None:
-        if author is None:
-            raise ValidationError({"created_by": ERROR_NO_AUTHOR.format(column="created_by")})
         try:
             evidence = evidence_prepare(
                 claim=values.get("claim"), link=values.get("link"), kind=values.get("kind"),
@@ -371,6 +360,7 @@ class ReviewResource(_StateRefresh, CrosscheckResource):
     created_at = moment("created_at")
     replaced_at = moment("replaced_at")
 
+    required = ("link",)
     author_column = "reviewer"
     created_column = "created_at"
 
@@ -396,11 +386,7 @@ class ReviewResource(_StateRefresh, CrosscheckResource):
         super().before_import(dataset, **kwargs)
 
     def build(self, instance: Review, values: dict, author) -> None:
-        link = values.get("link")
-        if link is None:
-            raise ValidationError({"link": ERROR_MISSING.format(column="link")})
-        if author is None:
-            raise ValidationError({"reviewer": ERROR_NO_AUTHOR.format(column="reviewer")})
+        link = values["link"]
         try:
             verdict, note = clean_verdict(values.get("verdict"), values.get("note", ""))
         except ClaimError as error:

@@ -28,7 +28,6 @@ ERROR_NOT_NORMALISED = (
     "The text is not in Crosscheck's normal form (NFC, \\n line ends): upload it as a file "
     "instead, which normalises it."
 )
-ERROR_NO_SOURCE = "Give the source's slug; import the sources first."
 # The most characters a spreadsheet keeps in one cell (Excel's limit; openpyxl cuts longer
 # text): a document's text is written in as many columns as it needs, text, text_2, text_3…
 CELL_LIMIT = 32_767
@@ -52,6 +51,7 @@ class SourceResource(CrosscheckResource):
     created_at = moment("created_at")
 
     key_column = "slug"
+    author_required = False  # a source records no author
     updatable = ("name", "kind", "author", "publisher", "date", "url", "notes")
     created_column = "created_at"
 
@@ -95,7 +95,9 @@ class DocumentResource(CrosscheckResource):
 
     key_column = "checksum"
     updatable = ("title", "language")
+    required = ("source",)
     author_column = "imported_by"
+    author_required = False  # documents imported by a command have no importer
     created_column = "imported_at"
 
     class Meta(CrosscheckResource.Meta):
@@ -151,8 +153,6 @@ class DocumentResource(CrosscheckResource):
         super().before_import(dataset, **kwargs)
 
     def build(self, instance: Document, values: dict, author) -> None:
-        if values.get("source") is None:
-            raise ValidationError({"source": ERROR_NO_SOURCE})
         body = values.get("text", "")
         try:
             text_utils.require_text(text_utils.check_storable(body))

@@ -43,6 +43,7 @@ ERROR_DATETIME = (
     "Not a date and time: “{value}” (expected ISO 8601, e.g. 2026-11-22T10:30:00+00:00)."
 )
 ERROR_KEY_MISSING = "The {column} column is empty; every row needs it."
+ERROR_NO_AUTHOR = "The {column} column is empty; with authors kept, every row needs one."
 
 
 class SafeText(widgets.CharWidget):
@@ -219,6 +220,10 @@ class CrosscheckResource(resources.ModelResource):
     key_column = "public_id"
     updatable: tuple[str, ...] = ()
     author_column: str | None = None
+    # Columns a new object's row must fill, and whether it must name an author (with
+    # keep_provenance an empty author cell gives None; documents may have none).
+    required: tuple[str, ...] = ()
+    author_required = True
     created_column: str | None = None
     # Columns the preview shows in full; a document's text is left out of the comparison.
     summary_excluded: tuple[str, ...] = ()
@@ -299,6 +304,7 @@ class CrosscheckResource(resources.ModelResource):
             raise ValidationError(errors)
         author = self._author(values)
         if instance.pk is None:
+            self.check_required(values, author)
             self.build(instance, values, author)
             setattr(instance, self.key_column, values[self.key_column])
             instance._import_changed = True
@@ -313,6 +319,15 @@ class CrosscheckResource(resources.ModelResource):
         if self.keep_provenance and self.author_column and self.author_column in values:
             return values[self.author_column]
         return self.user
+
+    def check_required(self, values: dict, author) -> None:
+        """Refuse a new object's row that lacks a ``required`` column, or an author."""
+        for column in self.required:
+            if values.get(column) is None:
+                raise ValidationError({column: ERROR_KEY_MISSING.format(column=column)})
+        if author is None and self.author_required:
+            column = self.author_column
+            raise ValidationError({column: ERROR_NO_AUTHOR.format(column=column)})
 
     def build(self, instance, values: dict, author) -> None:
         raise NotImplementedError
