@@ -29,36 +29,41 @@ from corpus.models import Document
 from crosscheck.jsonapi import ApiError, json_endpoint, read_json
 
 _PAYLOAD_FIELDS = (
-    "pk", "public_id", "start", "end", "quote", "statement", "created_by_id",
-    "created_by__username", "created_at", "updated_at", "version",
+    "pk", "public_id", "start", "end", "statement", "created_by_id", "created_by__username",
+    "created_at", "version",
 )  # fmt: skip
 
 
 def claims_payload(claims: QuerySet[Claim], user: AbstractBaseUser) -> list[dict]:
     """What the page knows of each claim, in reading order. Two queries whatever the
-    number of claims, and no model instances: a document may have thousands."""
-    rows = list(claims.order_by("start", "end", "pk").values(*_PAYLOAD_FIELDS))
+    number of claims, and no model instances: a document may have thousands.
+
+    No quote: the page holds the document's text and reads each quote from it at the
+    claim's offsets (the service guarantees they agree). Quotes were a third of the
+    1.1 MB the page carried for 2,000 claims."""
+    rows = claims.order_by("start", "end", "pk").values_list(*_PAYLOAD_FIELDS)
     topics: dict[int, list[str]] = defaultdict(list)
-    links = Claim.topics.through.objects.filter(claim_id__in=[row["pk"] for row in rows])
-    for claim_id, name in links.order_by("topic__name").values_list("claim_id", "topic__name"):
+    # The claims as a subquery: a list of 2,000 ids took SQLite 15 ms to read, this 4 ms.
+    tagged = Claim.topics.through.objects.filter(claim__in=claims.values("pk"))
+    for claim_id, name in tagged.order_by("topic__name").values_list("claim_id", "topic__name"):
         topics[claim_id].append(name)
     can_edit = editable_by(user)
     return [
         {
-            "id": str(row["public_id"]),
-            "start": row["start"],
-            "end": row["end"],
-            "quote": row["quote"],
-            "statement": row["statement"],
-            "topics": topics[row["pk"]],
-            "author": row["created_by__username"],
-            "created": row["created_at"].isoformat(),
-            "updated": row["updated_at"].isoformat(),
-            "version": row["version"],
-            "can_edit": can_edit(row["created_by_id"]),
+            "id": str(public_id),
+            "start": start,
+            "end": end,
+            "statement": statement,
+            "topics": topics[pk],
+            "author": author,
+            "created": created_at.isoformat(),
+            "version": version,
+            "can_edit": can_edit(author_id),
         }
-        for row in rows
-    ]
+        for (
+            pk, public_id, start, end, statement, author_id, author, created_at, version,
+        ) in rows
+    ]  # fmt: skip
 
 
 def claim_payload(claim: Claim, user: AbstractBaseUser) -> dict:
@@ -217,7 +222,7 @@ def claim_search(request: HttpRequest) -> JsonResponse:
     exclude = request.GET.get("exclude_document", "")
     if re.fullmatch(r"[0-9]{1,18}", exclude):  # anything else is not a document's number
         claims = claims.exclude(document_id=int(exclude))
-    results = [_side(claim) for claim in claims.order_by("-pk")[:SEARCH_LIMIT]]
+    results = [_side(claim) for claim in claims[:SEARCH_LIMIT]]
     return JsonResponse({"results": results})
 
 

@@ -29,7 +29,10 @@ def _author_filter(model, label: str) -> django_filters.ModelChoiceFilter:
     created = model.objects.filter(created_by=OuterRef("pk"))
     authors = get_user_model().objects.filter(Exists(created)).order_by("username")
     return django_filters.ModelChoiceFilter(
-        widget=QuickSelect, field_name="created_by", queryset=authors, label=label
+        widget=QuickSelect(label_field=get_user_model().USERNAME_FIELD),
+        field_name="created_by",
+        queryset=authors,
+        label=label,
     )
 
 
@@ -66,15 +69,21 @@ class ClaimFilter(CountableFilterSet):
         method="search", label="Quote or statement contains", max_length=SEARCH_MAX_LENGTH
     )
     source = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, queryset=Source.objects.all(), method="of_source", label="Source"
+        widget=QuickSelect(label_field="name"),
+        queryset=Source.objects.all(),
+        method="of_source",
+        label="Source",
     )
     document = django_filters.ModelChoiceFilter(
-        widget=QuickSelect,
-        queryset=Document.objects.defer("text").select_related("source"),
+        widget=QuickSelect(label_field="title"),
+        queryset=Document.objects.defer("text"),
         label="Document",
     )
     topic = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, field_name="topics", queryset=Topic.objects.all(), label="Topic"
+        widget=QuickSelect(label_field="name"),
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        label="Topic",
     )
     annotator = _author_filter(Claim, "Annotator")
 
@@ -116,13 +125,13 @@ class LinkFilter(CountableFilterSet):
         field_name="review_state", choices=ReviewState.choices, label="State"
     )
     source = django_filters.ModelChoiceFilter(
-        widget=QuickSelect,
+        widget=QuickSelect(label_field="name"),
         queryset=Source.objects.all(),
         method="either_source",
         label="Source (either side)",
     )
     topic = django_filters.ModelChoiceFilter(
-        widget=QuickSelect,
+        widget=QuickSelect(label_field="name"),
         queryset=Topic.objects.all(),
         method="either_topic",
         label="Topic (either side)",
@@ -177,7 +186,7 @@ class EvidenceFilter(CountableFilterSet):
         label="Attached to",
     )
     source = django_filters.ModelChoiceFilter(
-        widget=QuickSelect,
+        widget=QuickSelect(label_field="name"),
         queryset=Source.objects.all(),
         method="of_source",
         label="Source of the claim(s)",

@@ -195,7 +195,7 @@ def review_queue_page(request: HttpRequest) -> HttpResponse:
     filterset = _queue_for(request)
     # Paged through ids: joined in one query, SQLite sorted all 100,000 links before
     # taking fifty (9 s; see bench/review_queue.py).
-    page = page_by_ids(request, filterset, ClaimLink.objects.with_sides().filter)
+    page = page_by_ids(request, filterset, ClaimLink.objects.queue_rows().filter)
     query = request.GET.copy()
     query.pop("page", None)
     query["queue"] = "1"

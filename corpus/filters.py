@@ -14,7 +14,7 @@ class DocumentFilter(django_filters.FilterSet):
         method="search", label="Title contains", max_length=SEARCH_MAX_LENGTH
     )
     source = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, queryset=Source.objects.all(), label="Source"
+        widget=QuickSelect(label_field="name"), queryset=Source.objects.all(), label="Source"
     )
     kind = django_filters.ChoiceFilter(
         field_name="source__kind", choices=SourceKind.choices, label="Kind of source"

@@ -106,7 +106,6 @@ class Document(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="documents")
     title = models.CharField(max_length=300)
-    text = models.TextField()
     language = models.CharField(max_length=3, choices=Language.choices, default=Language.ENGLISH)
     checksum = models.CharField(
         max_length=64, unique=True, editable=False, help_text="SHA-256 of the stored text."
@@ -122,6 +121,9 @@ class Document(models.Model):
         help_text="Empty when a management command imported it.",
     )
     imported_at = models.DateTimeField(auto_now_add=True)
+    # Last: SQLite reads a column stored after a long text by walking the text's overflow
+    # pages (see migration 0004).
+    text = models.TextField()
 
     objects = DocumentQuerySet.as_manager()
     # The text is left out of the history: it never changes, and copying 390 KB into a

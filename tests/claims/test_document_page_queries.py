@@ -1,4 +1,4 @@
-"""The document page embeds its claims as JSON (``json_script`` "claims-data"): what each
+"""The document page embeds its claims as JSON (``json_data`` "claims-data"): what each
 user may edit, and a query count that does not depend on the number of claims."""
 
 import itertools
@@ -86,8 +86,8 @@ def test_the_page_embeds_each_claim_in_reading_order(annotator_client, annotator
     claims = embedded_claims(response)
     assert [claim["id"] for claim in claims] == [str(first.public_id), str(later.public_id)]
     assert claims[0]["statement"] == "<b>first</b>"
-    assert "<b>first</b>" not in response.content.decode(), "json_script escapes markup"
-    assert (claims[0]["start"], claims[0]["end"], claims[0]["quote"]) == (0, 10, "Alpha beta")
+    assert "<b>first</b>" not in response.content.decode(), "json_data escapes markup"
+    assert (claims[0]["start"], claims[0]["end"]) == (0, 10)
     assert claims[1]["topics"] == ["Greek"]
     assert claims[1]["author"] == annotator.username
     assert claims[1]["version"] == 1

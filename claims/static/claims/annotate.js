@@ -35,8 +35,12 @@ let pendingSpan = null; // the current selection, as a claim span
 let formSpan = null; // the span the open new-claim form is for
 let current = null; // the claim the reader is on
 
+// A claim from the server, placed in the page's text; its quote is the text at its span
+// (the server sends none: the page already holds the text).
 function locate(claim) {
-  return { ...claim, u16Start: toUtf16(index, claim.start), u16End: toUtf16(index, claim.end) };
+  const u16Start = toUtf16(index, claim.start);
+  const u16End = toUtf16(index, claim.end);
+  return { ...claim, u16Start, u16End, quote: textMap.text.slice(u16Start, u16End) };
 }
 
 function repaint() {
