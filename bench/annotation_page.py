@@ -1,6 +1,7 @@
 """Benchmark: the annotation page of the largest document with many claims.
 
-Measures the server (median and 95th percentile time, SQL queries) and headless Chromium
+Measures the server (median and 95th percentile time, SQL queries, for the page and for
+the claims it loads from their endpoint) and headless Chromium
 (time from navigation start until the page is ready with every highlight registered, the
 time the painting code itself took, and the next frame after it).
 
@@ -24,6 +25,7 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.wsgi import get_wsgi_application
 from django.db.models.functions import Length
 from django.test import Client
+from django.urls import reverse
 
 from common import (
     Claim,
@@ -72,6 +74,10 @@ def measure_page(client: Client, document: Document, runs: int) -> list[Row]:
     url = document.get_absolute_url()
     server = measure(client, "annotation page: server", url, runs)
     server.note = f"{len(document.text):,} characters, {claims:,} claims"
+    # The page preloads its claims from their endpoint: the second request of every view.
+    claims_url = reverse("claims:api-document-claims", args=[document.pk])
+    claims_row = measure(client, "annotation page: its claims (JSON)", claims_url, runs)
+    claims_row.note = f"{claims:,} claims"
 
     from playwright.sync_api import sync_playwright
 
@@ -107,6 +113,7 @@ def measure_page(client: Client, document: Document, runs: int) -> list[Row]:
     server_thread.shutdown()
     return [
         server,
+        claims_row,
         Row("annotation page: browser, navigation → highlights registered", ready, [],
             target=False),
         Row("annotation page: browser, painting code alone", paint, [], target=False),

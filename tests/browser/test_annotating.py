@@ -249,3 +249,26 @@ def test_a_link_to_a_claim_scrolls_to_it_and_flashes_it(page):
     )
     assert in_view
     expect(page.get_by_text(claim.statement).first).to_be_visible()
+
+
+def test_when_the_claims_cannot_load_the_page_says_so_and_makes_no_claim(page):
+    annotator = make_user("annotator", username="ann")
+    document = make_document("Unloaded\n\nThe claims of this text could not be loaded today.")
+    make_claim(document, user=annotator, quote="could not be loaded")
+    sign_in(page, "ann")
+    claims_url = f"**/api/documents/{document.pk}/claims/"
+    page.route(claims_url, lambda route: route.fulfill(status=503, body="Service Unavailable"))
+    open_document(page, document)
+
+    expect(page.get_by_role("alert")).to_have_text(
+        "The claims could not be loaded: Crosscheck answered with error 503."
+        " Reload the page to try again."
+    )
+    assert painted(page) == {}
+    select_with_mouse(page, "The claims of this text")
+    page.keyboard.press("a")
+    expect(page.get_by_role("status")).to_have_text(
+        "The claims have not loaded yet: new claims wait for them, so none is made twice."
+    )
+    expect(page.get_by_label("Statement")).to_be_hidden()
+    assert Claim.objects.count() == 1

@@ -1,5 +1,6 @@
-"""The document page embeds its claims as JSON (``json_data`` "claims-data"): what each
-user may edit, and a query count that does not depend on the number of claims."""
+"""The document page and the claims it loads from ``claims:api-document-claims``: what
+each user may edit, and query counts (the page's and the claims') that do not depend on
+the number of claims."""
 
 import itertools
 import json
@@ -16,7 +17,6 @@ from tests.factories import make_claim, make_document, make_user
 pytestmark = pytest.mark.django_db
 
 _numbers = itertools.count()
-CLAIMS_DATA = re.compile(r'<script id="claims-data" type="application/json">(.*?)</script>', re.S)
 CONFIG_DATA = re.compile(
     r'<script id="annotate-config" type="application/json">(.*?)</script>', re.S
 )
@@ -26,10 +26,17 @@ def page_url(document) -> str:
     return reverse("corpus:document", args=[document.pk])
 
 
-def embedded_claims(response) -> list[dict]:
-    match = CLAIMS_DATA.search(response.content.decode())
-    assert match, "the page embeds its claims"
-    return json.loads(match.group(1))
+def claims_url(document) -> str:
+    return reverse("claims:api-document-claims", args=[document.pk])
+
+
+def loaded_claims(client, document) -> list[dict]:
+    """The claims the page loads, from the address its settings give it."""
+    config = embedded_config(client.get(page_url(document)))
+    assert config["claimsUrl"] == claims_url(document)
+    response = client.get(config["claimsUrl"])
+    assert response.status_code == 200
+    return response.json()["claims"]
 
 
 def embedded_config(response) -> dict:
@@ -51,12 +58,15 @@ def document_with_claims(count: int, annotators: list):
     return document
 
 
-def count_page_queries(client, document) -> int:
-    with CaptureQueriesContext(connection) as context:
+def count_page_queries(client, document) -> tuple[int, int]:
+    """The queries of the page, and of the claims it loads."""
+    with CaptureQueriesContext(connection) as page:
         response = client.get(page_url(document))
     assert response.status_code == 200
-    assert len(embedded_claims(response)) == document.claims.count()
-    return len(context.captured_queries)
+    with CaptureQueriesContext(connection) as claims:
+        response = client.get(claims_url(document))
+    assert len(response.json()["claims"]) == document.claims.count()
+    return len(page.captured_queries), len(claims.captured_queries)
 
 
 @pytest.mark.parametrize("client_fixture", ["annotator_client", "reviewer_client", "editor_client"])
@@ -65,7 +75,7 @@ def test_the_query_count_does_not_depend_on_the_number_of_claims(request, client
     annotators = [make_user("annotator") for _ in range(4)]
     few = document_with_claims(3, annotators)
     many = document_with_claims(60, annotators)
-    client.get(page_url(few))  # warm up what a first request loads once
+    count_page_queries(client, few)  # warm up what a first request loads once
     assert count_page_queries(client, few) == count_page_queries(client, many)
 
 
@@ -74,28 +84,34 @@ def test_the_query_count_stays_the_same_when_the_viewer_owns_the_claims(annotato
     client.force_login(annotator)
     few = document_with_claims(3, [annotator])
     many = document_with_claims(60, [annotator, make_user("annotator")])
-    client.get(page_url(few))
+    count_page_queries(client, few)
     assert count_page_queries(client, few) == count_page_queries(client, many)
 
 
-def test_the_page_embeds_each_claim_in_reading_order(annotator_client, annotator):
+def test_the_page_preloads_its_claims_and_embeds_none(annotator_client, annotator):
+    document = make_document("Alpha beta gamma delta.")
+    make_claim(document, user=annotator, quote="gamma", statement="<b>a statement</b>")
+    html = annotator_client.get(page_url(document)).content.decode()
+    url = claims_url(document)
+    assert f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">' in html
+    assert "a statement" not in html
+
+
+def test_the_page_loads_each_claim_in_reading_order(annotator_client, annotator):
     document = make_document("Alpha beta gamma delta.")
     later = make_claim(document, user=annotator, quote="gamma", topics=["Greek"])
     first = make_claim(document, user=annotator, quote="Alpha beta", statement="<b>first</b>")
-    response = annotator_client.get(page_url(document))
-    claims = embedded_claims(response)
+    claims = loaded_claims(annotator_client, document)
     assert [claim["id"] for claim in claims] == [str(first.public_id), str(later.public_id)]
     assert claims[0]["statement"] == "<b>first</b>"
-    assert "<b>first</b>" not in response.content.decode(), "json_data escapes markup"
     assert (claims[0]["start"], claims[0]["end"]) == (0, 10)
     assert claims[1]["topics"] == ["Greek"]
     assert claims[1]["author"] == annotator.username
     assert claims[1]["version"] == 1
 
 
-def test_a_page_without_claims_embeds_an_empty_list(reviewer_client):
-    response = reviewer_client.get(page_url(make_document("Nothing claimed here.")))
-    assert embedded_claims(response) == []
+def test_a_page_without_claims_loads_an_empty_list(reviewer_client):
+    assert loaded_claims(reviewer_client, make_document("Nothing claimed here.")) == []
 
 
 @pytest.fixture
@@ -108,9 +124,7 @@ def two_authors_document(annotator):
 
 
 def can_edit_by_id(client, document) -> dict[str, bool]:
-    return {
-        claim["id"]: claim["can_edit"] for claim in embedded_claims(client.get(page_url(document)))
-    }
+    return {claim["id"]: claim["can_edit"] for claim in loaded_claims(client, document)}
 
 
 def test_an_annotator_can_edit_only_their_own_claims(annotator_client, two_authors_document):

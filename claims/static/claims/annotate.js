@@ -1,5 +1,7 @@
 // The reading and annotating page: highlights, selection → new claim, the claim panel with
-// editing in place, and keyboard navigation. Server data arrives through json_script.
+// editing in place, and keyboard navigation. The page's settings arrive through
+// json_script; its claims through the claims endpoint, which the page preloads while the
+// text is still arriving.
 
 import {
   buildIndex,
@@ -30,7 +32,8 @@ const details = el("claim-details");
 const statusLine = el("annotate-status");
 const countLine = el("claim-count");
 
-let claims = JSON.parse(document.getElementById("claims-data").textContent).map(locate);
+let claims = []; // filled by loadClaims()
+let claimsLoaded = false;
 let pendingSpan = null; // the current selection, as a claim span
 let formSpan = null; // the span the open new-claim form is for
 let current = null; // the claim the reader is on
@@ -81,6 +84,10 @@ document.addEventListener("selectionchange", () => {
 
 function openForm() {
   if (!config.canAnnotate) return;
+  if (!claimsLoaded) {
+    say("The claims have not loaded yet: new claims wait for them, so none is made twice.");
+    return;
+  }
   // The live selection: "selectionchange" may not have fired yet after a quick keystroke.
   const span = selectionSpan() ?? pendingSpan;
   if (!span) {
@@ -303,6 +310,7 @@ function step(direction) {
 }
 
 function openFromHash() {
+  if (!claimsLoaded) return;
   const match = /^#claim-([0-9a-f-]{36})$/.exec(window.location.hash);
   if (!match) return;
   const claim = claims.find((candidate) => candidate.id === match[1]);
@@ -356,8 +364,21 @@ document.addEventListener("keydown", (event) => {
 
 window.addEventListener("hashchange", openFromHash);
 
-repaint();
+async function loadClaims() {
+  const { ok, status, data } = await api("GET", config.claimsUrl);
+  if (!ok) {
+    const reason = status === 0 ? "Crosscheck could not be reached" : `Crosscheck answered with error ${status}`;
+    countLine.textContent = `The claims could not be loaded: ${reason}. Reload the page to try again.`;
+    countLine.setAttribute("role", "alert");
+    return;
+  }
+  claims = data.claims.map(locate);
+  claimsLoaded = true;
+  repaint();
+  openFromHash();
+}
+
 evidenceMode.render();
-openFromHash();
+await loadClaims();
 container.dataset.readyMs = performance.now().toFixed(1); // since navigation start
 container.dataset.ready = "true";
