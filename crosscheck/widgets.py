@@ -1,9 +1,11 @@
 """Form widgets shared by the apps."""
 
+import html
+
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
@@ -32,10 +34,11 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value)}
-        # Plain escaping and joining: format_html per option took 40% of this.
+        # The standard library's escaping (what Django's escape calls) joined as plain
+        # strings: format_html per option took 40% of this.
         options = "".join(
-            f'<option value="{escape(key)}"{" selected" if str(key) in selected else ""}>'
-            f"{escape(label)}</option>"
+            f'<option value="{html.escape(str(key))}"{" selected" if str(key) in selected else ""}>'
+            f"{html.escape(str(label))}</option>"
             for key, label in self.options_values()
         )
         attrs = self.build_attrs(self.attrs, attrs)
