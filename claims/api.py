@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404
 
 from claims.anchoring import shorten
 from claims.filters import SEARCH_MAX_WORDS
-from claims.models import Claim, ClaimLink, Evidence, search_key
+from claims.models import Claim, ClaimLink, Evidence
+from claims.search import claims_matching
 from claims.services import (
     ClaimError,
     claim_create,
@@ -217,8 +218,7 @@ def claim_search(request: HttpRequest) -> JsonResponse:
     if len("".join(words)) < SEARCH_MIN_LENGTH:
         return JsonResponse({"results": []})
     claims = Claim.objects.select_related("document__source").defer("document__text")
-    for word in words:
-        claims = claims.filter(search_text__contains=search_key(word))
+    claims = claims_matching(claims, words, newest_first=True)
     exclude = request.GET.get("exclude_document", "")
     if re.fullmatch(r"[0-9]{1,18}", exclude):  # anything else is not a document's number
         claims = claims.exclude(document_id=int(exclude))
