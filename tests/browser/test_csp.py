@@ -143,7 +143,8 @@ def test_the_apps_pages_keep_the_policy(page, live_server, watch, corpus, settin
 
 
 def test_the_annotation_page_works_under_the_policy(page, live_server, watch, corpus):
-    """Its scripts load as modules, read their settings from json_script, load their claims and paint highlights."""
+    """Its scripts load as modules, read their settings from json_script, load their claims
+    and paint highlights."""
     make_user("editor", username="ed")
     sign_in(page, "ed")
     open_document(page, corpus["document"])
