@@ -5,7 +5,8 @@ import uuid
 from collections import defaultdict
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 
@@ -26,12 +27,13 @@ from claims.services import (
     link_delete,
     link_update,
 )
+from claims.sqltext import iso_utc_text, uuid_text
 from corpus.models import Document
 from crosscheck.jsonapi import ApiError, json_endpoint, read_json
 
 _PAYLOAD_FIELDS = (
-    "pk", "public_id", "start", "end", "statement", "created_by_id", "created_by__username",
-    "created_at", "version",
+    "pk", "id_text", "start", "end", "statement", "created_by_id", "created_by__username",
+    "created_text", "version",
 )  # fmt: skip
 
 
@@ -42,7 +44,17 @@ def claims_payload(claims: QuerySet[Claim], user: AbstractBaseUser) -> list[dict
     No quote: the page holds the document's text and reads each quote from it at the
     claim's offsets (the service guarantees they agree). Quotes were a third of the
     1.1 MB the page carried for 2,000 claims."""
-    rows = claims.order_by("start", "end", "pk").values_list(*_PAYLOAD_FIELDS)
+    # The id and time written as text by the database: converting 2,000 of each in Python
+    # took PostgreSQL's driver and Django 20 ms.
+    vendor = connections[claims.db].vendor
+    rows = (
+        claims.order_by("start", "end", "pk")
+        .annotate(
+            id_text=uuid_text(F("public_id"), vendor),
+            created_text=iso_utc_text(F("created_at"), vendor),
+        )
+        .values_list(*_PAYLOAD_FIELDS)
+    )
     topics: dict[int, list[str]] = defaultdict(list)
     # The claims as a subquery: a list of 2,000 ids took SQLite 15 ms to read, this 4 ms.
     tagged = Claim.topics.through.objects.filter(claim__in=claims.values("pk"))
@@ -51,13 +63,13 @@ def claims_payload(claims: QuerySet[Claim], user: AbstractBaseUser) -> list[dict
     can_edit = editable_by(user)
     return [
         {
-            "id": str(public_id),
+            "id": public_id,
             "start": start,
             "end": end,
             "statement": statement,
             "topics": topics[pk],
             "author": author,
-            "created": created_at.isoformat(),
+            "created": created_at,
             "version": version,
             "can_edit": can_edit(author_id),
         }

@@ -38,7 +38,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    TextField,
     Value,
     When,
 )
@@ -49,6 +48,7 @@ from django.utils import timezone
 
 from claims.filters import ClaimFilter, EvidenceFilter, LinkFilter
 from claims.models import Claim, ClaimLink, Evidence, Review, Topic, Verdict
+from claims.sqltext import TEXT, Joined, between, iso_utc_text, uuid_text
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PREFIXED = frozenset(FORMULA_TRIGGERS) | {"'"}
@@ -67,26 +67,7 @@ def restore(text: str) -> str:
     return text[1:] if text[:1] == "'" and text[1:2] in _PREFIXED else text
 
 
-TEXT, NUMBER = TextField(), IntegerField()
-
-
-class _Joined(Func):
-    """Texts joined with ``||``, flat: nested CONCAT pairs overflow SQLite's parser stack at
-    a record's 40-odd parts. Callers handle NULL (any NULL part makes the whole NULL)."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " || "
-    output_field = TEXT
-
-
-class _IsoUtcPostgres(Func):
-    """A timestamptz as Python's ``isoformat()`` writes it in UTC (no zero microseconds)."""
-
-    template = (
-        "REPLACE(TO_CHAR(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), "
-        "'.000000', '') || '+00:00'"
-    )
-    output_field = TEXT
+NUMBER = IntegerField()
 
 
 def _has_csv_specials(value) -> Q:
@@ -100,11 +81,11 @@ def _has_csv_specials(value) -> Q:
 def _csv_text(value) -> Expression:
     """A text cell: neutralised (see ``neutralise``), then quoted when it must be."""
     prefixed = Case(
-        When(In(Substr(value, 1, 1), sorted(_PREFIXED)), then=_Joined(Value("'"), value)),
+        When(In(Substr(value, 1, 1), sorted(_PREFIXED)), then=Joined(Value("'"), value)),
         default=value,
         output_field=TEXT,
     )
-    quoted = _Joined(Value('"'), Replace(prefixed, Value('"'), Value('""')), Value('"'))
+    quoted = Joined(Value('"'), Replace(prefixed, Value('"'), Value('""')), Value('"'))
     return Case(When(_has_csv_specials(value), then=quoted), default=prefixed, output_field=TEXT)
 
 
@@ -124,15 +105,10 @@ class Column:
         value = F(self.key)
         if self.kind == "number":
             cell = Cast(value, TEXT)
-        elif self.kind == "uuid" and vendor == "sqlite":  # stored as 32 hex digits
-            parts = [Substr(value, start, length) for start, length in _UUID_PARTS]
-            cell = _Joined(*_between(parts, Value("-")))
         elif self.kind == "uuid":
-            cell = Cast(value, TEXT)
-        elif self.kind == "datetime" and vendor == "sqlite":  # stored as "YYYY-MM-DD HH:MM:SS"
-            cell = _Joined(Replace(Cast(value, TEXT), Value(" "), Value("T")), Value("+00:00"))
+            cell = uuid_text(value, vendor)
         elif self.kind == "datetime":
-            cell = _IsoUtcPostgres(value)
+            cell = iso_utc_text(value, vendor)
         elif self.kind in ("plain", "cell"):  # nothing to escape, or formatted already
             cell = value
         else:
@@ -140,20 +116,10 @@ class Column:
         return Coalesce(cell, Value(""), output_field=TEXT)
 
 
-_UUID_PARTS = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
-
-
-def _between(items: list, separator) -> list:
-    joined = []
-    for item in items:
-        joined.extend([separator, item] if joined else [item])
-    return joined
-
-
 def _record(dataset: "Dataset", vendor: str) -> Expression:
     """One CSV record (with its CRLF) as a single SQL expression."""
     cells = [column.sql(vendor) for column in dataset.columns]
-    return _Joined(*_between(cells, Value(",")), Value("\r\n"))
+    return Joined(*between(cells, Value(",")), Value("\r\n"))
 
 
 def _text(name: str, key: str | None = None) -> Column:

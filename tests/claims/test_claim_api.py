@@ -2,6 +2,7 @@
 
 import json
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
@@ -91,6 +92,19 @@ def test_get_lists_a_documents_claims_in_reading_order(annotator_client, annotat
         "can_edit": True,
     }
     assert (claims[1]["author"], claims[1]["can_edit"]) == (other.username, False)
+
+
+@pytest.mark.parametrize("microsecond", [0, 7, 999999])
+def test_ids_and_times_are_written_as_python_writes_them(
+    annotator_client, annotator, document, microsecond
+):
+    """The database writes them (claims.sqltext): the same text as str() and isoformat()."""
+    claim = make_claim(document, user=annotator, quote="taxes rose")
+    created = datetime(2026, 1, 2, 3, 4, 5, microsecond, tzinfo=UTC)
+    Claim.objects.filter(pk=claim.pk).update(created_at=created)
+    (payload,) = annotator_client.get(list_url(document.pk)).json()["claims"]
+    assert payload["id"] == str(claim.public_id)
+    assert payload["created"] == created.isoformat()
 
 
 def test_get_of_a_document_without_claims_is_an_empty_list(reviewer_client, document):
