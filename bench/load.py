@@ -7,8 +7,8 @@ SECRET_KEY, HTTPS=0, ALLOWED_HOSTS=127.0.0.1), and lets ``--users`` simulated pe
 each signed in through /accounts/login/ with its CSRF token, work at once for
 ``--duration`` seconds, without pauses:
 
-- annotating: open a document's page, then create three claims through the JSON API the
-  page uses (POST /api/documents/<id>/claims/);
+- annotating: open a document's page and load its claims (GET /api/documents/<id>/claims/,
+  as the page does), then create three claims through the same endpoint (POST);
 - reviewing: open the review queue, open its first pair, give a verdict (the pair page's
   form, POST /links/<uuid>/review/);
 - exporting: download one source's claims, pairs or evidence as CSV (/export/download/).
@@ -224,6 +224,10 @@ class Person:
             self.browser.request("open document", "GET", f"/corpus/documents/{document_id}/")
             is None
         ):
+            return
+        # The page loads its claims from their endpoint, as the browser does.
+        claims_url = f"/api/documents/{document_id}/claims/"
+        if self.browser.request("load its claims", "GET", claims_url) is None:
             return
         for _ in range(3):
             span = claim_span(text, self.rng)
