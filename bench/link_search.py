@@ -29,6 +29,7 @@ from common import (
     make_claims,
     make_user,
     markdown_table,
+    measure,
     prepare,
     signed_in_client,
     time_requests,
@@ -62,12 +63,11 @@ def measure_search(client: Client, exclude: Document, runs: int) -> list[Row]:
 
 def measure_list_search(client: Client, runs: int) -> list[Row]:
     """One row per query of ``QUERIES``: the first page of the claims list searched."""
-    rows = []
-    for query in QUERIES:
-        url = reverse("claims:list") + "?" + urlencode({"q": query})
-        row, _ = time_requests(client, url, runs, f"claims list: {query}")
-        rows.append(row)
-    return rows
+    url = reverse("claims:list")
+    return [
+        measure(client, f"claims list: {query}", f"{url}?{urlencode({'q': query})}", runs)
+        for query in QUERIES
+    ]
 
 
 def main() -> None:
