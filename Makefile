@@ -4,10 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
-# Development settings for `make run` only; production reads its own environment.
-RUN_ENV := DEBUG=1 HTTPS=0
 
-.PHONY: run test install install-test chromium lint bench
+.PHONY: run test install install-test chromium axe lint bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,12 +29,27 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-run: install
-	$(RUN_ENV) $(PY) manage.py migrate --noinput
-	$(RUN_ENV) $(PY) manage.py load_seeds
-	$(RUN_ENV) $(PY) manage.py create_demo_accounts
+# Development settings, written once when missing (git-ignored; edit it freely). The settings
+# read .env for what the environment leaves unset, so `make run` and every manage.py command
+# typed by hand get the same settings. Production sets its own environment and has no .env.
+.env:
+	@key=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') && umask 077 && \
+	  printf '%s\n' "# Development settings written by make run; the environment wins over them." \
+	    "DEBUG=1" "HTTPS=0" "SECRET_KEY=$$key" > $@.tmp && mv $@.tmp $@
+	@echo "Wrote .env: development settings (DEBUG=1, HTTPS=0, a new SECRET_KEY)."
+
+run: install .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seeds
+	$(PY) manage.py create_demo_accounts
+	$(PY) manage.py purge_jobs
 	@echo "Crosscheck is at http://127.0.0.1:8000/ — sign in with an account above. Ctrl-C stops it."
-	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@# The background jobs' worker runs beside the server, in a process group of its own so
+	@# that stopping the server stops it too (a second TERM ends a job it is still running).
+	@setsid $(PY) manage.py db_worker & worker=$$!; \
+	  trap 'kill -TERM -- -$$worker 2>/dev/null; sleep 1; kill -TERM -- -$$worker 2>/dev/null; \
+	        wait $$worker' EXIT; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
 chromium:
@@ -46,12 +59,31 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
-test: install-test chromium
+# axe-core, which the accessibility tests inject into every page: from npm, at the version
+# tests/browser/package-lock.json pins, into the virtualenv (the app never serves it).
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  echo "Installing Debian's npm package for the accessibility tests…"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; \
+	fi
+	mkdir -p $(VENV)/axe
+	cp tests/browser/package.json tests/browser/package-lock.json $(VENV)/axe/
+	npm ci --prefix $(VENV)/axe --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+axe: $(AXE)
+
+test: install-test chromium axe
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache  # the layers of pyproject.toml [tool.importlinter]
+	$(PY) -m mypy  # the apps' types: pyproject.toml [tool.mypy]
 
 # Every benchmark on the generated corpus (100× the seeds; generated once, then reused),
 # printed as one markdown table: on SQLite, or on DATABASE_URL when set (a scratch one).

@@ -6,13 +6,28 @@ database), then posts the admin's export form as an editor and reports, per form
 time, the SQL queries (they must not grow with the rows) and, in a second export, the peak
 of memory Python allocated (tracemalloc slows Python down, so it is not on while timing).
 
+Then the same export as a background job (``--jobs``, on by default): each format runs in
+a fresh `manage.py db_worker` process while this process keeps requesting pages (the job's
+JSON, as its page polls it, and the claims list); it reports the job's time and rows per
+second, the worker's peak resident memory (VmHWM, the whole process) and the slowest of
+those requests.
+
     .venv/bin/python bench/admin_export.py [--claims 100000] [--formats csv,xlsx,json]
+                                           [--no-jobs]
 """
 
 import argparse
+import os
 import random
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
+from pathlib import Path
+
+# The job's result files go to a folder of this run (set before Django reads settings).
+os.environ.setdefault("CROSSCHECK_JOB_FILES_DIR", tempfile.mkdtemp(prefix="bench-jobs-"))
 
 from django.db import connection as db_connection
 from django.urls import reverse
@@ -40,6 +55,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--formats", default="csv,xlsx,json")
+    parser.add_argument("--jobs", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--in-request", action=argparse.BooleanOptionalAction, default=True)
     arguments = parser.parse_args()
 
     prepare()
@@ -53,9 +70,21 @@ def main() -> None:
     url = reverse("admin:claims_claim_export")
 
     print(f"{count:,} claims, {connection_vendor()}")
+    if arguments.in_request:
+        from django.test import override_settings
+
+        # As the request answered before jobs: every size at once.
+        with override_settings(CROSSCHECK_EXPORT_JOB_ROWS=10**12):
+            in_request(client, url, arguments.formats.split(","), count)
+    if arguments.jobs:
+        as_jobs(client, arguments.formats.split(","), count)
+
+
+def in_request(client, url: str, formats: list[str], count: int) -> None:
+    print("\nIn the request:\n")
     print("| format | seconds | rows/s | SQL queries | peak Python memory (MB) | bytes |")
     print("| --- | --- | --- | --- | --- | --- |")
-    for name in arguments.formats.split(","):
+    for name in formats:
         started = time.perf_counter()
         queries = QueryCounter()
         with db_connection.execute_wrapper(queries):
@@ -69,6 +98,64 @@ def main() -> None:
             f"| {name} | {elapsed:.1f} | {count / elapsed:,.0f} | {len(queries)} "
             f"| {peak / 2**20:,.0f} | {size:,} |"
         )
+
+
+def as_jobs(client, formats: list[str], count: int) -> None:
+    """Each format as a job in a fresh worker process, with pages requested meanwhile."""
+    from django.contrib.auth import get_user_model
+
+    from crosscheck.admin_import_export import admin_export
+    from jobs.models import Job, JobState
+    from jobs.services import job_start
+
+    editor = get_user_model().objects.get(pk=client.session["_auth_user_id"])
+    print("\nAs a background job (one fresh `db_worker` process per format):\n")
+    print(
+        "| format | job seconds | rows/s | worker peak RSS (MB) | requests meanwhile "
+        "| slowest request (ms) | median request (ms) | bytes |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name in formats:
+        form = {key: [value] for key, value in export_form(name).items()}
+        job = job_start(task=admin_export, user=editor, label=f"bench {name}",
+                        model="claims.claim", form=form, query="")  # fmt: skip
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
+             "--interval", "0.2", "--verbosity", "0"],
+            cwd=Path(__file__).resolve().parent.parent,
+        )  # fmt: skip
+        durations = []
+        try:
+            while True:
+                for page in (f"/api/jobs/{job.public_id}/", "/claims/"):
+                    started = time.perf_counter()
+                    response = client.get(page)
+                    durations.append(time.perf_counter() - started)
+                    assert response.status_code == 200, (page, response.status_code)
+                job.refresh_from_db()
+                if job.state not in (JobState.QUEUED, JobState.RUNNING):
+                    break
+            peak = _peak_rss_mb(worker.pid)
+        finally:
+            worker.terminate()
+            worker.wait()
+        assert job.state == JobState.DONE, (job.state, job.error)
+        seconds = (job.finished_at - job.started_at).total_seconds()
+        durations.sort()
+        print(
+            f"| {name} | {seconds:.1f} | {count / seconds:,.0f} | {peak:,.0f} "
+            f"| {len(durations)} | {durations[-1] * 1000:,.0f} "
+            f"| {durations[len(durations) // 2] * 1000:,.0f} | {job.result_size:,} |"
+        )
+        Job.objects.filter(pk=job.pk).delete()
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory so far (Linux: VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 class QueryCounter:

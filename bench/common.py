@@ -3,7 +3,7 @@ generated claims, timing statistics and the markdown table. Import this module b
 anything from the app.
 
 The database is ``DATABASE_URL`` when set. Otherwise scripts that work on the corpus of
-``bench/generate.py`` (``generate.py``, ``run_all.py``, or any benchmark given
+``bench/generate.py`` (``generate.py``, ``run_all.py``, ``inbox.py``, or any benchmark given
 ``--generated``) share one SQLite file in the temporary folder, so the corpus is generated
 once and reused; the other scripts get a throwaway file of their own."""
 
@@ -23,8 +23,11 @@ os.environ.setdefault("SECRET_KEY", "benchmark-only-key-" + "x" * 40)
 os.environ.setdefault("HTTPS", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crosscheck.settings")
+os.environ.setdefault("CROSSCHECK_ENV_FILE", "")  # benchmarks measure production settings
 if "DATABASE_URL" not in os.environ:
-    if Path(sys.argv[0]).name in {"generate.py", "run_all.py"} or "--generated" in sys.argv:
+    if Path(sys.argv[0]).name in {"generate.py", "run_all.py", "inbox.py"} or (
+        "--generated" in sys.argv
+    ):
         GENERATED_SQLITE.parent.mkdir(exist_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{GENERATED_SQLITE}"
     else:
@@ -53,8 +56,8 @@ from claims.models import (  # noqa: E402, F401 — re-exported for the benchmar
     Review,
     ReviewState,
     Verdict,
-    search_key,
 )
+from claims.services import claim_build  # noqa: E402
 from corpus.models import Document  # noqa: E402
 from corpus.seeds import load_seeds  # noqa: E402
 from tests.factories import make_user  # noqa: E402
@@ -86,8 +89,9 @@ def claim_span(text: str, rng: random.Random) -> dict[str, object] | None:
 
 def build_claims(document: Document, count: int, rng: random.Random, users) -> list[Claim]:
     """``count`` unsaved claims at random places of ``document``, many overlapping, each
-    with a one-line statement and the search key the service stores. A user never has two
-    claims on the same span (the database refuses that)."""
+    with a one-line statement, built by the service's ``claim_build`` (so with the search
+    text it stores). A user never has two claims on the same span (the database refuses
+    that)."""
     text = document.text
     claims, seen = [], set()
     while len(claims) < count:
@@ -99,13 +103,7 @@ def build_claims(document: Document, count: int, rng: random.Random, users) -> l
         words = anchored["quote"].split()
         statement = f"{rng.choice(STATEMENT_OPENINGS)} {' '.join(words[:12])}"
         claims.append(
-            Claim(
-                document=document,
-                statement=statement,
-                created_by=user,
-                search_text=search_key(statement, anchored["quote"]),
-                **anchored,
-            )
+            claim_build(document=document, anchored=anchored, statement=statement, author=user)
         )
     return claims
 

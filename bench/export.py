@@ -46,7 +46,7 @@ from common import (
 
 # isort: split
 # The app's modules need Django set up, which importing common does.
-from claims.exports import restore
+from crosscheck.spreadsheet import restore
 
 BASE_CLAIMS = 10_000
 

@@ -4,14 +4,15 @@ At ``--scale 1`` (the default): about 500 documents (the five seeds and generate
 whose lengths are drawn like the seeds', up to 400,000 characters, made of the seeds'
 paragraphs and sentences), 100,000 claims (2,000 of them on the largest document, the rest
 spread by length, many overlapping), 20,000 links, 30,000 pieces of evidence and 50,000
-reviews (some replaced by a later verdict) by 20 reviewers, with the users in their role
+reviews (some replaced by a later verdict) by 20 reviewers, 20,000 comments on the links
+and the inbox items they and the links' states make, with the users in their role
 groups. ``--scale 0.1`` makes a tenth of it for quick runs. Everything is derived from
 ``--seed``: two runs with the same options store the same rows (ids, texts, times).
 
 Rows are stored the way the app's services would store them — texts normalised and
 checksummed by ``corpus.text``, spans anchored by ``claims.anchoring``, links in canonical
 order, each link's review state computed from its stored reviews and evidence by
-``claims.reviewing.link_state`` — but inserted in bulk, without history rows.
+``claims.reviewing.link_states`` — but inserted in bulk, without history rows.
 
     .venv/bin/python bench/generate.py [--scale 1.0] [--seed 1] [--fresh]
 
@@ -29,7 +30,6 @@ import uuid
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
@@ -46,6 +46,7 @@ from claims.models import (
     Bearing,
     Claim,
     ClaimLink,
+    Direction,
     Evidence,
     EvidenceKind,
     Relation,
@@ -55,10 +56,12 @@ from claims.models import (
     Verdict,
     topic_key,
 )
-from claims.reviewing import CurrentVerdict, link_state
+from claims.reviewing import link_states
 from corpus.models import Document, Source, SourceKind
 from corpus.text import checksum, normalise
 from crosscheck.roles import ANNOTATOR, EDITOR, REVIEWER
+from discussion.models import Comment, InboxItem, InboxKind
+from discussion.services import STATE_KINDS
 
 BENCH_PASSWORD = "bench-password-not-secret"
 MAX_DOCUMENT_BYTES = 400_000
@@ -331,9 +334,16 @@ class Generator:
             seen.add((left, right))
             relation = self.rng.choices(Relation.values, weights)[0]
             created = self.moment(max(by_pk[left][1], by_pk[right][1]))
+            # Either way round, without a draw that would change the rest of the data.
+            direction = (
+                Direction.NONE
+                if relation != Relation.QUALIFIES
+                else (Direction.LEFT_QUALIFIES_RIGHT, Direction.RIGHT_QUALIFIES_LEFT)[left % 2]
+            )
             links.append(
                 ClaimLink(
                     public_id=self.uuid(), left_id=left, right_id=right, relation=relation,
+                    direction=direction,
                     rationale=self.rng.choice(RATIONALES[relation]),
                     created_by=self.rng.choice(self.annotators), created_at=created,
                     updated_at=created,
@@ -427,30 +437,105 @@ class Generator:
 
 
 def review_states_refresh() -> None:
-    """Every link's review state from its stored current verdicts and evidence, by the
-    app's own rule (``claims.reviewing.link_state``), written with one update per state
-    and chunk of ids."""
-    verdicts = defaultdict(list)
-    for link_id, verdict, given_at in Review.objects.current().values_list(
-        "link_id", "verdict", "created_at"
-    ):
-        verdicts[link_id].append(CurrentVerdict(verdict, given_at))
-    latest_on_claim, latest_on_link = {}, {}
-    for claim_id, link_id, created in Evidence.objects.values_list("claim_id", "link_id",
-                                                                   "created_at"):  # fmt: skip
-        latest = latest_on_claim if claim_id else latest_on_link
-        key = claim_id or link_id
-        latest[key] = max(created, latest.get(key, created))
+    """Every link's review state from its stored current verdicts and evidence, as the
+    app computes it (``claims.reviewing.link_states``, which its services use too),
+    written with one update per state and chunk of ids."""
     by_state = defaultdict(list)
-    for pk, left, right in ClaimLink.objects.values_list("pk", "left_id", "right_id"):
-        times = [t for t in (latest_on_link.get(pk), latest_on_claim.get(left),
-                             latest_on_claim.get(right)) if t]  # fmt: skip
-        state = link_state(verdicts[pk], max(times, default=None),
-                           settings.CROSSCHECK_REVIEWS_REQUIRED)  # fmt: skip
+    for pk, state in link_states().items():
         by_state[state].append(pk)
     for state, ids in by_state.items():
         for start in range(0, len(ids), 900):
             ClaimLink.objects.filter(pk__in=ids[start : start + 900]).update(review_state=state)
+
+
+# The discussion at scale 1: comments on the links, by anyone; a tenth mention someone.
+COMMENTS = 20_000
+COMMENT_TEXTS = [
+    "Which of the two dates does the archive support?",
+    "The second source repeats the first one; is it independent?",
+    "I checked the page reference: it says the opposite.",
+    "Agreed, but the rationale should say which edition is quoted.",
+    "Could someone add the court record as evidence?",
+    "This looks like a translation difference rather than a contradiction.",
+]
+READ_SHARE = 0.7  # inbox items already read
+
+
+def discussion_generate(scale: float, seed: int) -> None:
+    """Comments on random links (oldest first on each), and the inbox items that
+    ``discussion.services`` would have written for them and for the links' states: each
+    comment tells the link's proposer, its reviewers and earlier commenters, or mentions
+    someone; a link that needs evidence, was rejected or is disputed tells its proposer.
+    Seven items in ten are read. Its own random stream, so a corpus generated before this
+    step existed gains the same rows (``discussion_ensure``)."""
+    rng = random.Random(seed * 7919 + 13)
+
+    def make_uuid() -> uuid.UUID:
+        return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+    User = get_user_model()
+    people = list(User.objects.filter(username__startswith="gen-").order_by("username"))
+    names = {user.pk: user.username for user in people}
+    links = list(ClaimLink.objects.order_by("pk").values_list(
+        "pk", "created_by_id", "created_at", "review_state"))  # fmt: skip
+    reviewers: dict[int, set[int]] = defaultdict(set)
+    latest_review: dict[int, tuple[datetime, int]] = {}
+    for link_id, reviewer, given in Review.objects.values_list("link_id", "reviewer_id",
+                                                               "created_at"):  # fmt: skip
+        reviewers[link_id].add(reviewer)
+        latest_review[link_id] = max(latest_review.get(link_id, (given, reviewer)),
+                                     (given, reviewer))  # fmt: skip
+    comments = []
+    for _ in range(max(1, round(COMMENTS * scale))):
+        link_id, _, created, _ = rng.choice(links)
+        author = rng.choice(people)
+        text = rng.choice(COMMENT_TEXTS)
+        if rng.random() < 0.1:
+            text = f"@{names[rng.choice(people).pk]} {text}"
+        when = created + timedelta(seconds=(TIMELINE_END - created).total_seconds()
+                                   * rng.random() ** 2)  # fmt: skip
+        comments.append(Comment(public_id=make_uuid(), link_id=link_id, text=text,
+                                created_by=author, created_at=when, updated_at=when))  # fmt: skip
+    comments.sort(key=lambda comment: (comment.created_at, comment.public_id))
+    with explicit_timestamps(Comment):
+        Comment.objects.bulk_create(comments, batch_size=BATCH)
+    by_name = {name: pk for pk, name in names.items()}
+    proposer = {link_id: author for link_id, author, _, _ in links}
+    commenters: dict[int, set[int]] = defaultdict(set)
+    items = []
+
+    def item(recipient: int, kind: str, link_id: int, actor: int, when, comment=None):
+        read = when + timedelta(hours=rng.randint(1, 72)) if rng.random() < READ_SHARE else None
+        items.append(InboxItem(public_id=make_uuid(), recipient_id=recipient, kind=kind,
+                               link_id=link_id, comment=comment, actor_id=actor,
+                               created_at=when, read_at=read))  # fmt: skip
+
+    for comment in comments:
+        author, link_id = comment.created_by_id, comment.link_id
+        mentioned = {by_name[word[1:]] for word in comment.text.split() if word[1:] in by_name}
+        followers = {proposer[link_id], *reviewers[link_id], *commenters[link_id]}
+        for recipient in sorted(mentioned - {author}):
+            item(recipient, InboxKind.MENTION, link_id, author, comment.created_at, comment)
+        for recipient in sorted(followers - mentioned - {author}):
+            item(recipient, InboxKind.COMMENT, link_id, author, comment.created_at, comment)
+        commenters[link_id].add(author)
+    for link_id, author, _, state in links:
+        if state in STATE_KINDS and link_id in latest_review:
+            given, reviewer = latest_review[link_id]
+            item(author, STATE_KINDS[state], link_id, reviewer, given)
+    with explicit_timestamps(InboxItem):
+        InboxItem.objects.bulk_create(items, batch_size=BATCH)
+
+
+def discussion_ensure(scale: float, seed: int) -> None:
+    """Add the discussion to a corpus generated before ``discussion_generate`` existed."""
+    if Comment.objects.exists():
+        return
+    started = time.perf_counter()
+    with transaction.atomic():
+        discussion_generate(scale, seed)
+    analyze()
+    print(f"  discussion added: {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def marker(scale: float, seed: int) -> str:
@@ -474,6 +559,7 @@ def generate(scale: float = 1.0, seed: int = 1) -> None:
         ("reviews", generator.make_reviews),
         ("evidence", generator.make_evidence),
         ("review states", review_states_refresh),
+        ("discussion", lambda: discussion_generate(scale, seed)),
     ]
     with transaction.atomic(), gin_indexes_deferred():
         for name, step in steps:
@@ -492,6 +578,7 @@ def ensure(scale: float = 1.0, seed: int = 1, *, fresh: bool = False) -> bool:
     it is the benchmarks' own SQLite file (``common.GENERATED_SQLITE``)."""
     prepare()
     if not fresh and is_generated(scale, seed):
+        discussion_ensure(scale, seed)
         return False
     if Claim.objects.exists() or Source.objects.filter(slug="generated-000").exists():
         if not fresh and str(connection.settings_dict["NAME"]) != str(GENERATED_SQLITE):
@@ -537,6 +624,9 @@ def counts() -> dict[str, int]:
         "evidence": Evidence.objects.count(),
         "reviews": Review.objects.count(),
         "current reviews": Review.objects.current().count(),
+        "comments": Comment.objects.count(),
+        "inbox items": InboxItem.objects.count(),
+        "unread inbox items": InboxItem.objects.filter(read_at__isnull=True).count(),
         "users": User.objects.count(),
     }
 

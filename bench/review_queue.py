@@ -26,7 +26,6 @@ from common import (
     Document,
     Relation,
     Review,
-    ReviewState,
     Row,
     Verdict,
     analyze,
@@ -52,11 +51,12 @@ def make_links(count: int, users, seed: int = 7) -> None:
         if (left, right) in seen:
             continue
         seen.add((left, right))
+        relation = rng.choice(Relation.values)
         links.append(
             ClaimLink(
-                left_id=left, right_id=right, relation=rng.choice(Relation.values),
+                left_id=left, right_id=right, relation=relation,
+                direction="unknown" if relation == Relation.QUALIFIES else "none",
                 rationale="Generated pair", created_by=rng.choice(users),
-                review_state=rng.choice(ReviewState.values),
             )
         )  # fmt: skip
     ClaimLink.objects.bulk_create(links, batch_size=2000)
@@ -74,8 +74,8 @@ def make_reviews(share: float, reviewers, seed: int = 9) -> None:
 
 
 def review_pages() -> dict[str, str]:
-    """The review screens to time, by name: the queue with its filters, the oldest pair
-    and the dashboard."""
+    """The review screens to time, by name: the queue with its filters and search, the
+    reviewer's verdicts, the oldest pair and the dashboard."""
     documents = Document.objects.defer("text").order_by("pk")
     source = documents[0].source_id
     topic = Claim.topics.through.objects.order_by("pk").values_list("topic_id", flat=True).first()
@@ -86,6 +86,13 @@ def review_pages() -> dict[str, str]:
         "review queue, state=needs_evidence": "/review/?state=needs_evidence",
         f"review queue, source={source}": f"/review/?source={source}",
         "review queue, page 100": "/review/?page=100",
+        "review queue, q=trotsky": "/review/?q=trotsky",
+        "review queue, q=kirov shot": "/review/?q=kirov+shot",
+        "my verdicts": "/review/mine/",
+        "my verdicts, q=trotsky": "/review/mine/?q=trotsky",
+        "my verdicts, verdict=rejected and state=disputed": (
+            "/review/mine/?verdict=rejected&state=disputed"
+        ),
         "claim pair page": oldest.get_absolute_url(),
         "claim pair page in queue mode": f"{oldest.get_absolute_url()}?queue=1",
         "review dashboard": "/review/dashboard/",
@@ -119,6 +126,8 @@ def main() -> None:
             make_claims(document, args.links // len(documents), seed=number, users=users)
         make_links(args.links, users)
         make_reviews(0.25, reviewers)
+        # Each link's state follows from its reviews, as the app's one rule computes it.
+        generate.review_states_refresh()
         analyze()
         counts = (Claim.objects.count(), ClaimLink.objects.count(), Review.objects.count())
         elapsed = time.perf_counter() - started

@@ -3,9 +3,10 @@
 Generates the corpus of bench/generate.py once (or reuses it), then measures at that
 scale: the annotation page of the largest document (server, SQL queries, headless
 Chromium until the highlights are painted), the claims list, the review queue with
-filters, the claim pair page, the review dashboard, the link typeahead, the Export page's
-downloads, and the claims export command against sqlite3 / psql \\copy. Pages and API
-requests whose median misses 100 ms are marked ⚠.
+filters, the claim pair page, the review dashboard, the pair browser with its filters and
+orders, the inbox and its unread count, the link typeahead, the Export page's downloads,
+and the claims export command against sqlite3 / psql \\copy. Pages and API requests whose
+median misses 100 ms are marked ⚠.
 
     .venv/bin/python bench/run_all.py [--scale 1.0] [--seed 1] [--runs 20] [--fresh]
         [--output FILE]
@@ -28,7 +29,9 @@ from pathlib import Path
 import annotation_page
 import export
 import generate
+import inbox
 import link_search
+import pair_browser
 import review_queue
 from django.test import Client
 
@@ -112,6 +115,8 @@ def main() -> None:
         ),
         lambda: claims_list_rows(annotator, args.runs),
         lambda: review_queue.measure_review(reviewer, args.runs),
+        lambda: pair_browser.measure_browser(annotator, args.runs),
+        lambda: inbox.measure_inbox(args.runs),
         lambda: link_search.measure_search(
             annotator, Document.objects.defer("text").order_by("pk").first(), args.runs
         ),

@@ -11,6 +11,7 @@ editor has confirmed on Django's page that lists what goes with them."""
 
 import re
 import uuid
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
@@ -22,24 +23,25 @@ from django.http import HttpRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.text import capfirst
 
 from claims.errors import ClaimError
 from claims.exports import CLAIMS, EVIDENCE, PAIRS, csv_chunks, export_filename
-from claims.history import claim_restore, evidence_restore, link_restore
 from claims.models import (
     TOPIC_MAX_LENGTH,
     Claim,
     ClaimLink,
+    Direction,
     Evidence,
+    Relation,
     Review,
     Topic,
     topic_key,
 )
 from claims.resources import ClaimResource, EvidenceResource, LinkResource, ReviewResource
+from claims.restores import claim_restore, evidence_restore, link_restore
 from claims.reviewing import link_state_refresh
 from claims.services import (
-    can_change,
     claim_delete,
     claim_update,
     evidence_delete,
@@ -48,8 +50,11 @@ from claims.services import (
     link_update,
 )
 from corpus.text import TextError, check_storable
+from crosscheck.admin import changelist_link
 from crosscheck.admin_import_export import ImportExportAdmin
-from crosscheck.roles import is_editor
+from crosscheck.history_admin import ReadOnlyHistoryAdmin
+from crosscheck.permissions import can_change, can_change_any, can_restore
+from crosscheck.text import plural, shorten
 
 SHORT = 80
 LOADED_VERSION = "loaded_version"
@@ -66,8 +71,16 @@ _SERVICE_ERROR = "_crosscheck_service_error"
 
 def one_line(value: str, limit: int = SHORT) -> str:
     """``value`` on one line, shortened to ``limit`` characters with an ellipsis."""
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    return shorten(" ".join(value.split()), limit)
+
+
+def _relation_from(link: ClaimLink, claim: Claim) -> str:
+    """The link's relation read from ``claim`` to the other claim."""
+    qualifier = link.qualifier
+    if qualifier is None:
+        unknown = " (direction not recorded)" if link.direction_unknown else ""
+        return link.get_relation_display() + unknown
+    return "qualifies" if qualifier.pk == claim.pk else "is qualified by"
 
 
 def admin_link(obj, text: str) -> str:
@@ -77,17 +90,13 @@ def admin_link(obj, text: str) -> str:
 
 
 def link_summary(link: ClaimLink) -> str:
-    """“left quote” relation “right quote”: a link as editors recognise it."""
+    """“quote” relation “quote”: a link as editors recognise it, the qualifying claim first
+    when the direction is known."""
+    first, second = link.in_reading_order()
+    unknown = " (direction not recorded)" if link.direction_unknown else ""
     return (
-        f"“{one_line(link.left.quote, 40)}” {link.get_relation_display()} "
-        f"“{one_line(link.right.quote, 40)}”"
-    )
-
-
-def changelist_url(model, **filters) -> str:
-    query = "&".join(f"{key}={value}" for key, value in filters.items())
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") + (
-        f"?{query}" if query else ""
+        f"“{one_line(first.quote, 40)}” {link.get_relation_display()}{unknown} "
+        f"“{one_line(second.quote, 40)}”"
     )
 
 
@@ -135,7 +144,7 @@ def export_selected_csv(modeladmin, request: HttpRequest, queryset) -> Streaming
     return response
 
 
-class ServiceWriteAdmin(SimpleHistoryAdmin):
+class ServiceWriteAdmin(ReadOnlyHistoryAdmin):
     """Admin for a model that only the claims services write (see the module docstring).
 
     Subclasses save in ``save_through_service`` and delete in ``delete_through_service``;
@@ -227,12 +236,12 @@ class ServiceWriteAdmin(SimpleHistoryAdmin):
 
 class ServicePermissionsMixin:
     """The roles give editors ``claims.change_claim`` and no permissions on links and
-    evidence; ``claims.services.can_change`` decides who changes those, so the admin asks
+    evidence; ``crosscheck.permissions.can_change`` decides who changes those, so the admin asks
     the same rule."""
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is None:
-            return request.user.has_perm("claims.change_claim")
+            return can_change_any(request.user)
         return can_change(request.user, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -316,19 +325,11 @@ class TopicAdmin(admin.ModelAdmin):
 
     @admin.display(description="claims", ordering="claim_count")
     def claim_count(self, obj: Topic):
-        count = getattr(obj, "claim_count", None)
-        if count is None or obj.pk is None:
-            return "—"
-        return format_html(
-            '<a href="{}">{}</a>', changelist_url(Claim, topics__id__exact=obj.pk), count
-        )
+        count = getattr(obj, "claim_count", None)  # counted by get_queryset
+        return "—" if count is None else changelist_link(count, Claim, topics__id__exact=obj.pk)
 
 
 # --- Claims ----------------------------------------------------------------------------
-
-
-def _claims(count: int) -> str:
-    return f"{count} claim{'' if count == 1 else 's'}"
 
 
 class ClaimActionForm(helpers.ActionForm):
@@ -436,7 +437,7 @@ class ClaimAdmin(ImportExportAdmin, ServiceWriteAdmin):
             "{} {} ({})",
             (
                 (
-                    admin_link(link, link.get_relation_display()),
+                    admin_link(link, _relation_from(link, obj)),
                     one_line(link.other_side(obj).statement),
                     link.get_review_state_display(),
                 )
@@ -451,12 +452,16 @@ class ClaimAdmin(ImportExportAdmin, ServiceWriteAdmin):
             self.message_user(request, ERROR_TOPIC_NOT_TYPED, messages.ERROR)
             return
         changed = self._change_topics(request, queryset, lambda names: [*names, name])
-        self.message_user(request, f"Added “{name}” to {_claims(changed)}.", messages.SUCCESS)
+        self.message_user(
+            request, f"Added “{name}” to {plural(changed, 'claim')}.", messages.SUCCESS
+        )
 
     @admin.action(description="Remove all topics", permissions=["change"])
     def remove_all_topics(self, request: HttpRequest, queryset) -> None:
         changed = self._change_topics(request, queryset, lambda names: [])
-        self.message_user(request, f"Removed the topics of {_claims(changed)}.", messages.SUCCESS)
+        self.message_user(
+            request, f"Removed the topics of {plural(changed, 'claim')}.", messages.SUCCESS
+        )
 
     def _change_topics(self, request: HttpRequest, queryset, new_names) -> int:
         """Give each claim the topics ``new_names(current names)`` through ``claim_update``
@@ -488,11 +493,49 @@ def claim_side(claim: Claim) -> str:
     )
 
 
+QUALIFIER = "qualifier"
+NOT_RECORDED = "— not recorded —"
+# How a link reads from its left claim (the list's "claim" column) to its right one.
+READING_FROM_LEFT: dict[str, str] = {
+    Direction.LEFT_QUALIFIES_RIGHT: "qualifies the other claim",
+    Direction.RIGHT_QUALIFIES_LEFT: "is qualified by the other claim",
+}
+
+
+class LinkForm(VersionedForm):
+    """A link's change form, with which claim narrows the other (for qualifies) named by
+    the claims' statements; saved through ``link_update`` as its ``qualifier``."""
+
+    qualifier = forms.ChoiceField(
+        required=False,
+        label="Which claim narrows the other",
+        help_text="Only for “qualifies”; contradicts and corroborates go both ways.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        link = self.instance
+        if link.pk is None:
+            return
+        left, right = one_line(link.left.statement, 60), one_line(link.right.statement, 60)
+        qualifier_field = self.fields[QUALIFIER]
+        assert isinstance(qualifier_field, forms.ChoiceField)
+        qualifier_field.choices = [
+            ("", NOT_RECORDED),
+            (str(link.left.public_id), f"“{left}” qualifies “{right}”"),
+            (str(link.right.public_id), f"“{right}” qualifies “{left}”"),
+        ]
+        qualifier = link.qualifier
+        self.initial.setdefault(QUALIFIER, str(qualifier.public_id) if qualifier else "")
+
+
 @admin.register(ClaimLink)
 class ClaimLinkAdmin(ImportExportAdmin, ServicePermissionsMixin, ServiceWriteAdmin):
     resource_classes = [LinkResource]
+    form = LinkForm
     list_display = (
-        "left_quote", "relation", "right_quote", "review_state", "created_by", "created_at",
+        "left_quote", "relation_reading", "right_quote", "review_state", "created_by",
+        "created_at",
     )  # fmt: skip
     list_filter = (
         "relation",
@@ -508,8 +551,8 @@ class ClaimLinkAdmin(ImportExportAdmin, ServicePermissionsMixin, ServiceWriteAdm
     inlines = (EvidenceInline, ReviewInline)
     actions = ("recompute_review_state", export_selected_csv)
     fieldsets = (
-        (None, {"fields": ("relation", "rationale", LOADED_VERSION)}),
-        ("Claims", {"fields": ("left_claim", "right_claim")}),
+        (None, {"fields": ("relation", QUALIFIER, "rationale", LOADED_VERSION)}),
+        ("Claims", {"fields": ("reading", "left_claim", "right_claim")}),
         ("Review", {"fields": ("review_state",)}),
         (
             "Record",
@@ -517,12 +560,21 @@ class ClaimLinkAdmin(ImportExportAdmin, ServicePermissionsMixin, ServiceWriteAdm
         ),
     )
     readonly_fields = (
-        "left_claim", "right_claim", "review_state", "public_id", "version", "created_by",
-        "created_at", "updated_at",
+        "reading", "left_claim", "right_claim", "review_state", "public_id", "version",
+        "created_by", "created_at", "updated_at",
     )  # fmt: skip
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).with_sides()
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and self.has_change_permission(request, obj):
+            return fieldsets
+        return [  # the reading says it, and a form field cannot be shown read-only
+            (name, {**options, "fields": [f for f in options["fields"] if f != QUALIFIER]})
+            for name, options in fieldsets
+        ]
 
     def save_through_service(self, request: HttpRequest, obj: ClaimLink, form) -> None:
         link_update(
@@ -530,8 +582,27 @@ class ClaimLinkAdmin(ImportExportAdmin, ServicePermissionsMixin, ServiceWriteAdm
             relation=form.cleaned_data["relation"],
             rationale=form.cleaned_data["rationale"],
             version=form.cleaned_data[LOADED_VERSION],
+            qualifier=(form.cleaned_data.get(QUALIFIER) or None)
+            if form.cleaned_data["relation"] == Relation.QUALIFIES
+            else None,
             user=request.user,
         )
+
+    @admin.display(description="relation", ordering="relation")
+    def relation_reading(self, obj: ClaimLink) -> str:
+        if obj.is_symmetric:
+            return obj.relation_phrase()
+        return READING_FROM_LEFT.get(obj.direction, obj.relation_phrase())
+
+    @admin.display(description="reads")
+    def reading(self, obj: ClaimLink) -> str:
+        """The link as a sentence about its claims, qualifying claim first."""
+        if obj.is_symmetric:
+            return f"These claims {obj.relation_phrase()}."
+        if obj.direction_unknown:
+            return "One claim qualifies the other; the direction is not recorded: choose it above."
+        first, second = obj.in_reading_order()
+        return f"“{one_line(first.statement)}” qualifies (narrows) “{one_line(second.statement)}”."
 
     def delete_through_service(self, request: HttpRequest, obj: ClaimLink) -> None:
         link_delete(link=obj, version=obj.version, user=request.user, confirm=True)
@@ -564,8 +635,7 @@ class ClaimLinkAdmin(ImportExportAdmin, ServicePermissionsMixin, ServiceWriteAdm
                     changed += 1
         self.message_user(
             request,
-            f"Recomputed the review state of {len(ids)} link{'' if len(ids) == 1 else 's'}; "
-            f"{changed} changed.",
+            f"Recomputed the review state of {plural(len(ids), 'link')}; {changed} changed.",
             messages.SUCCESS,
         )
 
@@ -658,8 +728,9 @@ class EvidenceAdmin(ImportExportAdmin, ServicePermissionsMixin, ServiceWriteAdmi
 
     @admin.display(description="attached to")
     def target(self, obj: Evidence) -> str:
-        if obj.claim_id is not None:
+        if obj.claim is not None:  # loaded with the evidence (get_queryset), as is the link
             return format_html("claim {}", admin_link(obj.claim, one_line(obj.claim.statement)))
+        assert obj.link is not None  # the constraint evidence_on_claim_or_link
         return format_html("link {}", admin_link(obj.link, link_summary(obj.link)))
 
 
@@ -667,7 +738,7 @@ class EvidenceAdmin(ImportExportAdmin, ServicePermissionsMixin, ServiceWriteAdmi
 
 
 @admin.register(Review)
-class ReviewAdmin(ImportExportAdmin, SimpleHistoryAdmin):
+class ReviewAdmin(ImportExportAdmin, ReadOnlyHistoryAdmin):
     """The history of verdicts: only ``claims.reviewing.review_submit`` writes it."""
 
     resource_classes = [ReviewResource]
@@ -712,10 +783,10 @@ class ReviewAdmin(ImportExportAdmin, SimpleHistoryAdmin):
 
 class DeletedAdmin(admin.ModelAdmin):
     """The deletion records of one model's history, for editors to restore from. Read-only;
-    the "Restore" action calls ``restore`` (a function of claims.history) for each."""
+    the "Restore" action calls ``restore`` (a function of claims.restores) for each."""
 
     model_label = ""
-    restore = None
+    restore: Callable[..., object]  # set by each subclass
     actions = ["restore_selected"]
     list_display = ["id", "summary", "history_date", "history_user"]
     list_select_related = ["history_user"]
@@ -726,13 +797,13 @@ class DeletedAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(history_type="-").exclude(id__in=live)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_editor(request.user)
+        return can_restore(request.user, self.model.instance_type._meta)
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_editor(request.user)
+        return can_restore(request.user, self.model.instance_type._meta)
 
     def has_restore_permission(self, request: HttpRequest) -> bool:
-        return is_editor(request.user)
+        return can_restore(request.user, self.model.instance_type._meta)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -744,7 +815,7 @@ class DeletedAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
-        title = f"Deleted {self.model_label}s: select to restore"
+        title = f"{capfirst(self.model._meta.verbose_name_plural)}: select to restore"
         return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     @admin.action(description="Restore the selected", permissions=["restore"])
@@ -769,7 +840,7 @@ class DeletedClaimAdmin(DeletedAdmin):
 
     @admin.display(description="claim")
     def summary(self, record) -> str:
-        return f"{record.statement[:60]} — “{record.quote[:60]}”"
+        return f"{shorten(record.statement)} — “{shorten(record.quote)}”"
 
 
 @admin.register(ClaimLink.history.model)
@@ -790,11 +861,6 @@ class DeletedEvidenceAdmin(DeletedAdmin):
     model_label = "evidence"
     restore = staticmethod(evidence_restore)
     search_fields = ["citation", "url", "quote"]
-
-    def changelist_view(self, request: HttpRequest, extra_context=None):
-        # "evidence" has no plural: say "Deleted evidence", not "Deleted evidences".
-        title = "Deleted evidence: select to restore"
-        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     @admin.display(description="evidence")
     def summary(self, record) -> str:

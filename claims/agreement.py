@@ -23,6 +23,10 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class Agreement:
 
 
 LabelCounts = Mapping[Hashable, int]
+# A rater of ``pairwise_kappas``: hashable and orderable (each pair is named smaller first).
+Rater = TypeVar("Rater", bound="SupportsRichComparison")
 
 
 def tallies_of(units: Iterable[Sequence[Hashable]]) -> Iterator[tuple[LabelCounts, int]]:
@@ -129,18 +135,18 @@ def krippendorff_alpha_nominal_of_tallies(
 
 
 def pairwise_kappas(
-    ratings: Mapping[Hashable, Mapping[Hashable, Hashable]], *, minimum_overlap: int = 5
-) -> dict[tuple, Agreement]:
+    ratings: Mapping[Hashable, Mapping[Rater, Hashable]], *, minimum_overlap: int = 5
+) -> dict[tuple[Rater, Rater], Agreement]:
     """Cohen's kappa for every pair of raters with at least ``minimum_overlap`` common items.
 
     ``ratings[item][rater] = label``. Keys are sorted (rater, rater) tuples, so rater keys
     must be orderable; pairs that share too few items are left out.
     """
-    by_rater: dict[Hashable, dict[Hashable, Hashable]] = {}
+    by_rater: dict[Rater, dict[Hashable, Hashable]] = {}
     for item, labels in ratings.items():
         for rater, label in labels.items():
             by_rater.setdefault(rater, {})[item] = label
-    result: dict[tuple, Agreement] = {}
+    result: dict[tuple[Rater, Rater], Agreement] = {}
     for first, second in combinations(sorted(by_rater), 2):
         a, b = by_rater[first], by_rater[second]
         common = [item for item in a if item in b]

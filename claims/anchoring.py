@@ -4,6 +4,10 @@ Offsets count Unicode code points of the stored text, the same as Python string 
 The browser counts UTF-16 code units; ``static/claims/anchoring.js`` converts before it
 sends offsets here."""
 
+from typing import TypedDict
+
+from crosscheck.text import shorten
+
 CONTEXT_LENGTH = 32
 
 ERROR_NOT_INTEGER = "Offsets must be whole numbers; {field} is {value!r}."
@@ -19,6 +23,16 @@ ERROR_QUOTE_MISMATCH = (
 ERROR_ONLY_WHITESPACE = "The selection holds only white space; select the words of the claim."
 
 
+class Anchor(TypedDict):
+    """A checked span of a text: what ``anchor`` returns, the fields a claim stores."""
+
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+
+
 class AnchorError(ValueError):
     """An anchor that does not fit the text; ``field`` names the offending input."""
 
@@ -27,17 +41,18 @@ class AnchorError(ValueError):
         self.field = field
 
 
-def shorten(value: str, limit: int = 60) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+def _offset(field: str, value: object) -> int:
+    """``value`` as an offset (a whole number, not negative), or AnchorError."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AnchorError(ERROR_NOT_INTEGER.format(field=field, value=value), field)
+    if value < 0:
+        raise AnchorError(ERROR_NEGATIVE.format(field=field, value=value), field)
+    return value
 
 
 def check_offsets(start: object, end: object, length: int) -> tuple[int, int]:
     """Both offsets as integers within ``0..length`` with ``start < end``, or AnchorError."""
-    for field, value in (("start", start), ("end", end)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise AnchorError(ERROR_NOT_INTEGER.format(field=field, value=value), field)
-        if value < 0:
-            raise AnchorError(ERROR_NEGATIVE.format(field=field, value=value), field)
+    start, end = _offset("start", start), _offset("end", end)
     if start >= end:
         raise AnchorError(ERROR_REVERSED.format(start=start, end=end), "end")
     if end > length:
@@ -72,7 +87,7 @@ def context(text: str, start: int, end: int) -> tuple[str, str]:
     return text[max(0, start - CONTEXT_LENGTH) : start], text[end : end + CONTEXT_LENGTH]
 
 
-def anchor(text: str, start: object, end: object, quote: object) -> dict[str, object]:
+def anchor(text: str, start: object, end: object, quote: object) -> Anchor:
     """Check a span and quote against ``text``; return the trimmed anchor with its context.
 
     The quote must equal ``text[start:end]`` exactly; surrounding white space is then

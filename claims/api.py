@@ -1,25 +1,40 @@
-"""JSON endpoints the annotation page calls. Writes go through ``claims.services``."""
+"""JSON endpoints the annotation page calls, described for the OpenAPI schema
+(``crosscheck.api``) on a django-ninja router. Writes go through ``claims.services``; what
+they answer is built in ``claims.payloads`` and described in ``claims.schemas``; refusals
+(``ServiceError``, ``Http404``) are answered by ``json_endpoint``, which every path is
+served through (``crosscheck.api.endpoint_urls``).
+
+Each view reads its JSON body itself (``read_json``) and hands the values to the
+services, which check them; the answers are the payloads' own JSON, not re-validated
+(the annotation page loads thousands of claims). The schemathesis run checks both against
+the description."""
 
 import re
 import uuid
-from collections import defaultdict
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
+from ninja import Query, Router
 
-from claims.anchoring import shorten
+from claims import schemas
+from claims.errors import ClaimError
 from claims.filters import SEARCH_MAX_WORDS
 from claims.models import Claim, ClaimLink, Evidence
+from claims.payloads import (
+    claim_details,
+    claim_payload,
+    claims_payload,
+    evidence_payload,
+    link_payload,
+    side_payload,
+)
 from claims.search import claims_matching
 from claims.services import (
-    ClaimError,
     claim_create,
     claim_delete,
     claim_update,
-    editable_by,
     evidence_add,
     evidence_delete,
     evidence_update,
@@ -27,83 +42,117 @@ from claims.services import (
     link_delete,
     link_update,
 )
-from claims.sqltext import iso_utc_text, uuid_text
 from corpus.models import Document
-from crosscheck.jsonapi import ApiError, json_endpoint, read_json
+from crosscheck.jsonapi import answers, json_body, read_json
+from crosscheck.permissions import editable_by
 
-_PAYLOAD_FIELDS = (
-    "pk", "id_text", "start", "end", "statement", "created_by_id", "created_by__username",
-    "created_text", "version",
-)  # fmt: skip
+router = Router(tags=["claims"])
 
+SEARCH_LIMIT = 10
+SEARCH_MIN_LENGTH = 2
+# A longer word is cut to its beginning: SQLite refuses LIKE patterns over 50,000 bytes.
+SEARCH_MAX_WORD_LENGTH = 200
 
-def claims_payload(claims: QuerySet[Claim], user: AbstractBaseUser) -> list[dict]:
-    """What the page knows of each claim, in reading order. Two queries whatever the
-    number of claims, and no model instances: a document may have thousands.
+ERROR_NO_SUCH_CLAIM = "Choose a claim from the list; the one given does not exist."
+ERROR_NO_SUCH_DOCUMENT = "The passage's document does not exist."
+ERROR_FIELD_TYPE = "“{field}” must be {expected}, or left out."
 
-    No quote: the page holds the document's text and reads each quote from it at the
-    claim's offsets (the service guarantees they agree). Quotes were a third of the
-    1.1 MB the page carried for 2,000 claims."""
-    # The id and time written as text by the database: converting 2,000 of each in Python
-    # took PostgreSQL's driver and Django 20 ms.
-    vendor = connections[claims.db].vendor
-    rows = (
-        claims.order_by("start", "end", "pk")
-        .annotate(
-            id_text=uuid_text(F("public_id"), vendor),
-            created_text=iso_utc_text(F("created_at"), vendor),
-        )
-        .values_list(*_PAYLOAD_FIELDS)
-    )
-    topics: dict[int, list[str]] = defaultdict(list)
-    # The claims as a subquery: a list of 2,000 ids took SQLite 15 ms to read, this 4 ms.
-    tagged = Claim.topics.through.objects.filter(claim__in=claims.values("pk"))
-    for claim_id, name in tagged.order_by("topic__name").values_list("claim_id", "topic__name"):
-        topics[claim_id].append(name)
-    can_edit = editable_by(user)
-    return [
-        {
-            "id": public_id,
-            "start": start,
-            "end": end,
-            "statement": statement,
-            "topics": topics[pk],
-            "author": author,
-            "created": created_at,
-            "version": version,
-            "can_edit": can_edit(author_id),
-        }
-        for (
-            pk, public_id, start, end, statement, author_id, author, created_at, version,
-        ) in rows
-    ]  # fmt: skip
-
-
-def claim_payload(claim: Claim, user: AbstractBaseUser) -> dict:
-    return claims_payload(Claim.objects.filter(pk=claim.pk), user)[0]
-
-
-def _service_call(function, **kwargs):
-    try:
-        return function(**kwargs)
-    except ClaimError as error:
-        raise ApiError(str(error), error.status, error.field) from None
+# The evidence fields each kind reads; the services check those. Another field given with
+# the wrong type would be dropped without a word (say a number as a web page's title), so
+# it is refused: the body must be what the schema describes, whatever the kind.
+_EVIDENCE_READS = {
+    "citation": {"citation"},
+    "url": {"url"},
+    "quote": {"quote"},
+    "passage": {"document", "start", "end", "quote"},
+}
+_EVIDENCE_TYPES = {
+    "citation": (str, "text"),
+    "url": (str, "text"),
+    "quote": (str, "text"),
+    "document": (int, "a document's number"),
+    "start": (int, "a whole number"),
+    "end": (int, "a whole number"),
+}
 
 
 def _get_claim(public_id) -> Claim:
     return get_object_or_404(Claim.objects.select_related("document"), public_id=public_id)
 
 
-@json_endpoint("GET", "POST")
+def _get_link(public_id) -> ClaimLink:
+    return get_object_or_404(ClaimLink.objects.with_sides(), public_id=public_id)
+
+
+def _other_claim(value: object) -> Claim:
+    """The claim a new link goes to, by the public id the request gives as ``other``."""
+    try:
+        return Claim.objects.select_related("document").get(public_id=uuid.UUID(str(value)))
+    except (ValueError, Claim.DoesNotExist):
+        raise ClaimError(ERROR_NO_SUCH_CLAIM, "other") from None
+
+
+def _check_unread_fields(data: dict) -> None:
+    """Refuse evidence fields of the wrong type that the kind does not read (null is the
+    same as left out). An unknown kind is the service's to refuse."""
+    kind = data.get("kind")
+    if not isinstance(kind, str) or kind not in _EVIDENCE_READS:
+        return
+    reads = _EVIDENCE_READS[kind]
+    for field, (json_type, expected) in _EVIDENCE_TYPES.items():
+        value = data.get(field)
+        if field in reads or value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, json_type):
+            message = ERROR_FIELD_TYPE.format(field=field, expected=expected)
+            raise ClaimError(message, field)
+
+
+def _passage_document(data: dict) -> Document | None:
+    """The stored document a passage cites, for passage evidence; None for other kinds."""
+    if data.get("kind") != "passage":
+        return None
+    document_id = data.get("document")
+    if isinstance(document_id, bool) or not isinstance(document_id, int):
+        raise ClaimError(ERROR_NO_SUCH_DOCUMENT, "document")
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        raise ClaimError(ERROR_NO_SUCH_DOCUMENT, "document")
+    return document
+
+
+# --- Claims ------------------------------------------------------------------------------
+
+_DOCUMENT_CLAIMS = "/api/documents/{int:document_id}/claims/"
+_CLAIM = "/api/claims/{uuid:public_id}/"
+_LINK = "/api/links/{uuid:public_id}/"
+_EVIDENCE = "/api/evidence/{uuid:public_id}/"
+
+
+@router.get(
+    _DOCUMENT_CLAIMS,
+    url_name="api-document-claims",
+    operation_id="listDocumentClaims",
+    summary="A document's claims",
+    response=answers({200: schemas.ClaimList}, 404),
+)
 def document_claims(request: HttpRequest, document_id: int) -> JsonResponse:
-    if request.method == "GET":
-        document = get_object_or_404(Document.objects.defer("text"), pk=document_id)
-        return JsonResponse({"claims": claims_payload(document.claims.all(), request.user)})
+    document = get_object_or_404(Document.objects.defer("text"), pk=document_id)
+    return JsonResponse({"claims": claims_payload(document.claims.all(), request.user)})
+
+
+@router.post(
+    _DOCUMENT_CLAIMS,
+    url_name="api-document-claims",
+    operation_id="createClaim",
+    summary="Create a claim on a passage of the document (annotators and editors)",
+    response=answers({201: schemas.OneClaim}, 400, 403, 404, 413),
+    openapi_extra=json_body(schemas.ClaimCreate),
+)
+def document_claim_create(request: HttpRequest, document_id: int) -> JsonResponse:
     data = read_json(request)
-    document = get_object_or_404(Document, pk=document_id)
-    claim = _service_call(
-        claim_create,
-        document=document,
+    claim = claim_create(
+        document=get_object_or_404(Document, pk=document_id),
         start=data.get("start"),
         end=data.get("end"),
         quote=data.get("quote"),
@@ -114,23 +163,29 @@ def document_claims(request: HttpRequest, document_id: int) -> JsonResponse:
     return JsonResponse({"claim": claim_payload(claim, request.user)}, status=201)
 
 
-@json_endpoint("GET", "PATCH", "DELETE")
-def claim_detail(request: HttpRequest, public_id) -> JsonResponse:
+@router.get(
+    _CLAIM,
+    url_name="api-claim",
+    operation_id="getClaim",
+    summary="A claim with its links and the evidence on it and on them",
+    response=answers({200: schemas.ClaimDetails}, 404),
+)
+def claim_detail(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
+    return JsonResponse(claim_details(_get_claim(public_id), request.user))
+
+
+@router.patch(
+    _CLAIM,
+    url_name="api-claim",
+    operation_id="editClaim",
+    summary="Edit a claim's statement and topics (its author or an editor)",
+    response=answers({200: schemas.OneClaim}, 400, 403, 404, 409, 413),
+    openapi_extra=json_body(schemas.ClaimEdit),
+)
+def claim_edit(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
     claim = _get_claim(public_id)
-    if request.method == "GET":
-        return JsonResponse(claim_details(claim, request.user))
     data = read_json(request)
-    if request.method == "DELETE":
-        _service_call(
-            claim_delete,
-            claim=claim,
-            version=data.get("version"),
-            confirm=data.get("confirm", False),
-            user=request.user,
-        )
-        return JsonResponse({"deleted": str(claim.public_id)})
-    _service_call(
-        claim_update,
+    claim_update(
         claim=claim,
         statement=data.get("statement"),
         topics=data.get("topics", [topic.name for topic in claim.topics.all()]),
@@ -140,129 +195,70 @@ def claim_detail(request: HttpRequest, public_id) -> JsonResponse:
     return JsonResponse({"claim": claim_payload(claim, request.user)})
 
 
-# --- Links and evidence ------------------------------------------------------------------
-
-SEARCH_LIMIT = 10
-SEARCH_MIN_LENGTH = 2
-# A longer word is cut to its beginning: SQLite refuses LIKE patterns over 50,000 bytes.
-SEARCH_MAX_WORD_LENGTH = 200
-
-
-def _side(claim: Claim) -> dict:
-    document = claim.document
-    return {
-        "id": str(claim.public_id),
-        "quote": shorten(claim.quote, 300),
-        "statement": claim.statement,
-        "source": document.source.name,
-        "document": document.title,
-        "document_id": document.pk,
-        "url": claim.get_absolute_url(),
-    }
+@router.delete(
+    _CLAIM,
+    url_name="api-claim",
+    operation_id="deleteClaim",
+    summary="Delete a claim, with its links and evidence when confirmed",
+    response=answers({200: schemas.Deleted}, 400, 403, 404, 409, 413),
+    openapi_extra=json_body(schemas.ClaimDelete),
+)
+def claim_remove(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
+    claim = _get_claim(public_id)
+    data = read_json(request)
+    claim_delete(claim=claim, version=data.get("version"),
+                 confirm=data.get("confirm", False), user=request.user)  # fmt: skip
+    return JsonResponse({"deleted": str(claim.public_id)})
 
 
-def evidence_payload(evidence: Evidence, can_edit) -> dict:
-    """Expects ``document`` and ``created_by`` loaded."""
-    document = evidence.document
-    return {
-        "id": str(evidence.public_id),
-        "kind": evidence.kind,
-        "kind_label": evidence.get_kind_display(),
-        "bearing": evidence.bearing,
-        "citation": evidence.citation,
-        "url": evidence.url,
-        "quote": evidence.quote,
-        "document": document and {"id": document.pk, "title": document.title,
-                                  "url": document.get_absolute_url()},
-        "start": evidence.start,
-        "end": evidence.end,
-        "author": evidence.created_by.get_username(),
-        "created": evidence.created_at.isoformat(),
-        "version": evidence.version,
-        "can_edit": can_edit(evidence.created_by_id),
-    }  # fmt: skip
-
-
-def _evidence_queryset():
-    return Evidence.objects.select_related("document", "created_by").defer("document__text")
-
-
-def link_payload(link: ClaimLink, claim: Claim, can_edit, evidence: list[dict]) -> dict:
-    """A link seen from ``claim``: ``other`` is the claim at the far end."""
-    return {
-        "id": str(link.public_id),
-        "relation": link.relation,
-        "rationale": link.rationale,
-        "review_state": link.get_review_state_display(),
-        "author": link.created_by.get_username(),
-        "created": link.created_at.isoformat(),
-        "version": link.version,
-        "can_edit": can_edit(link.created_by_id),
-        "url": link.get_absolute_url(),
-        "other": _side(link.other_side(claim)),
-        "evidence": evidence,
-    }
-
-
-def claim_details(claim: Claim, user: AbstractBaseUser) -> dict:
-    """A claim with its links and the evidence on it and on them; four queries."""
-    can_edit = editable_by(user)
-    links = list(ClaimLink.objects.of_claim(claim).with_sides().order_by("created_at"))
-    evidence = _evidence_queryset().filter(Q(claim=claim) | Q(link__in=links))
-    on_claim, on_link = [], defaultdict(list)
-    for item in evidence:
-        payload = evidence_payload(item, can_edit)
-        (on_link[item.link_id] if item.link_id else on_claim).append(payload)
-    return {
-        "claim": claim_payload(claim, user),
-        "links": [link_payload(link, claim, can_edit, on_link[link.pk]) for link in links],
-        "evidence": on_claim,
-    }
-
-
-@json_endpoint("GET")
-def claim_search(request: HttpRequest) -> JsonResponse:
+@router.get(
+    "/api/claims/search/",
+    url_name="api-claim-search",
+    operation_id="searchClaims",
+    summary="Claims whose quote or statement contains every word typed",
+    response=answers({200: schemas.SearchResults}),
+)
+def claim_search(
+    request: HttpRequest,
+    q: str = Query("", description="Words to find (fewer than 2 letters in all: none)."),
+    exclude_document: str = Query(
+        "", description="A document's id: its claims are left out; anything else is ignored."
+    ),
+) -> JsonResponse:
     """Claims whose quote or statement contains every word typed, newest first; the
     claims of ``exclude_document`` (the one being annotated) left out."""
     # NUL cannot be stored, so no claim contains it; PostgreSQL refuses it even in a query.
-    words = request.GET.get("q", "").replace("\x00", "").split()[:SEARCH_MAX_WORDS]
+    words = q.replace("\x00", "").split()[:SEARCH_MAX_WORDS]
     words = [word[:SEARCH_MAX_WORD_LENGTH] for word in words]
     if len("".join(words)) < SEARCH_MIN_LENGTH:
         return JsonResponse({"results": []})
-    claims = Claim.objects.select_related("document__source").defer("document__text")
-    claims = claims_matching(claims, words, newest_first=True)
-    exclude = request.GET.get("exclude_document", "")
-    if re.fullmatch(r"[0-9]{1,18}", exclude):  # anything else is not a document's number
-        claims = claims.exclude(document_id=int(exclude))
-    results = [_side(claim) for claim in claims[:SEARCH_LIMIT]]
-    return JsonResponse({"results": results})
+    claims: QuerySet[Claim] = Claim.objects.select_related("document__source")
+    claims = claims_matching(claims.defer("document__text"), words, newest_first=True)
+    if re.fullmatch(r"[0-9]{1,18}", exclude_document):  # anything else is no document's id
+        claims = claims.exclude(document_id=int(exclude_document))
+    return JsonResponse({"results": [side_payload(claim) for claim in claims[:SEARCH_LIMIT]]})
 
 
-def _get_link(public_id) -> ClaimLink:
-    return get_object_or_404(ClaimLink.objects.with_sides(), public_id=public_id)
+# --- Links -------------------------------------------------------------------------------
 
 
-def _get_claim_by_id(value: object, field: str) -> Claim:
-    try:
-        return Claim.objects.select_related("document").get(public_id=uuid.UUID(str(value)))
-    except (ValueError, Claim.DoesNotExist):
-        raise ApiError(ERROR_NO_SUCH_CLAIM, 400, field) from None
-
-
-ERROR_NO_SUCH_CLAIM = "Choose a claim from the list; the one given does not exist."
-ERROR_NO_SUCH_DOCUMENT = "The passage's document does not exist."
-
-
-@json_endpoint("POST")
-def claim_links(request: HttpRequest, public_id) -> JsonResponse:
+@router.post(
+    "/api/claims/{uuid:public_id}/links/",
+    url_name="api-claim-links",
+    operation_id="createLink",
+    summary="Link the claim to a claim of another document (annotators and editors)",
+    response=answers({201: schemas.OneLink}, 400, 403, 404, 413),
+    openapi_extra=json_body(schemas.LinkCreate),
+)
+def claim_links(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
     claim = _get_claim(public_id)
     data = read_json(request)
-    link = _service_call(
-        link_create,
+    link = link_create(
         claim=claim,
-        other=_get_claim_by_id(data.get("other"), "other"),
+        other=_other_claim(data.get("other")),
         relation=data.get("relation"),
         rationale=data.get("rationale"),
+        qualifier=data.get("qualifier"),
         user=request.user,
     )
     link = _get_link(link.public_id)
@@ -270,71 +266,125 @@ def claim_links(request: HttpRequest, public_id) -> JsonResponse:
                         status=201)  # fmt: skip
 
 
-@json_endpoint("PATCH", "DELETE")
-def link_detail(request: HttpRequest, public_id) -> JsonResponse:
+@router.patch(
+    _LINK,
+    url_name="api-link",
+    operation_id="editLink",
+    summary="Edit a link's relation and rationale (its author or an editor)",
+    response=answers({200: schemas.OneLink}, 400, 403, 404, 409, 413),
+    openapi_extra=json_body(schemas.LinkEdit),
+)
+def link_edit(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
     link = _get_link(public_id)
     data = read_json(request)
-    if request.method == "DELETE":
-        _service_call(link_delete, link=link, version=data.get("version"),
-                      confirm=data.get("confirm", False), user=request.user)  # fmt: skip
-        return JsonResponse({"deleted": str(link.public_id)})
-    _service_call(
-        link_update,
+    link_update(
         link=link,
         relation=data.get("relation", link.relation),
         rationale=data.get("rationale", link.rationale),
         version=data.get("version"),
+        qualifier=data.get("qualifier"),
         user=request.user,
     )
     return JsonResponse({"link": link_payload(link, link.left, editable_by(request.user), [])})
 
 
+@router.delete(
+    _LINK,
+    url_name="api-link",
+    operation_id="deleteLink",
+    summary="Delete a link, with its evidence when confirmed",
+    response=answers({200: schemas.Deleted}, 400, 403, 404, 409, 413),
+    openapi_extra=json_body(schemas.LinkDelete),
+)
+def link_remove(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
+    link = _get_link(public_id)
+    data = read_json(request)
+    link_delete(link=link, version=data.get("version"),
+                confirm=data.get("confirm", False), user=request.user)  # fmt: skip
+    return JsonResponse({"deleted": str(link.public_id)})
+
+
+# --- Evidence ----------------------------------------------------------------------------
+
+
 def _add_evidence(request: HttpRequest, **target) -> JsonResponse:
     data = read_json(request)
-    document = None
-    if data.get("kind") == "passage":
-        document_id = data.get("document")
-        if isinstance(document_id, bool) or not isinstance(document_id, int):
-            raise ApiError(ERROR_NO_SUCH_DOCUMENT, 400, "document")
-        document = Document.objects.filter(pk=document_id).first()
-        if document is None:
-            raise ApiError(ERROR_NO_SUCH_DOCUMENT, 400, "document")
-    evidence = _service_call(
-        evidence_add,
+    _check_unread_fields(data)
+    evidence = evidence_add(
         kind=data.get("kind"),
         bearing=data.get("bearing"),
         citation=data.get("citation", ""),
         url=data.get("url", ""),
         quote=data.get("quote", ""),
-        document=document,
+        document=_passage_document(data),
         start=data.get("start"),
         end=data.get("end"),
         user=request.user,
         **target,
     )
-    evidence = _evidence_queryset().get(pk=evidence.pk)
+    evidence = Evidence.objects.listing().get(pk=evidence.pk)
     return JsonResponse({"evidence": evidence_payload(evidence, editable_by(request.user))},
                         status=201)  # fmt: skip
 
 
-@json_endpoint("POST")
-def claim_evidence(request: HttpRequest, public_id) -> JsonResponse:
+_ADD_EVIDENCE: dict[str, Any] = {
+    "response": answers({201: schemas.OneEvidence}, 400, 403, 404, 413),
+    "openapi_extra": json_body(schemas.EvidenceCreate),
+}
+
+
+@router.post(
+    "/api/claims/{uuid:public_id}/evidence/",
+    url_name="api-claim-evidence",
+    operation_id="addClaimEvidence",
+    summary="Add evidence to the claim (annotators and editors)",
+    **_ADD_EVIDENCE,
+)
+def claim_evidence(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
     return _add_evidence(request, claim=_get_claim(public_id))
 
 
-@json_endpoint("POST")
-def link_evidence(request: HttpRequest, public_id) -> JsonResponse:
+@router.post(
+    "/api/links/{uuid:public_id}/evidence/",
+    url_name="api-link-evidence",
+    operation_id="addLinkEvidence",
+    summary="Add evidence to the link (annotators and editors)",
+    **_ADD_EVIDENCE,
+)
+def link_evidence(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
     return _add_evidence(request, link=_get_link(public_id))
 
 
-@json_endpoint("PATCH", "DELETE")
-def evidence_detail(request: HttpRequest, public_id) -> JsonResponse:
-    evidence = get_object_or_404(_evidence_queryset(), public_id=public_id)
+def _get_evidence(public_id) -> Evidence:
+    return get_object_or_404(Evidence.objects.listing(), public_id=public_id)
+
+
+@router.patch(
+    _EVIDENCE,
+    url_name="api-evidence",
+    operation_id="editEvidence",
+    summary="Change whether evidence supports or refutes (its author or an editor)",
+    response=answers({200: schemas.OneEvidence}, 400, 403, 404, 409, 413),
+    openapi_extra=json_body(schemas.EvidenceEdit),
+)
+def evidence_edit(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
+    evidence = _get_evidence(public_id)
     data = read_json(request)
-    if request.method == "DELETE":
-        _service_call(evidence_delete, evidence=evidence, version=data.get("version"),
-                      user=request.user)  # fmt: skip
-        return JsonResponse({"deleted": str(evidence.public_id)})
-    _service_call(evidence_update, evidence=evidence, bearing=data.get("bearing"),
-                  version=data.get("version"), user=request.user)  # fmt: skip
+    evidence_update(evidence=evidence, bearing=data.get("bearing"),
+                    version=data.get("version"), user=request.user)  # fmt: skip
     return JsonResponse({"evidence": evidence_payload(evidence, editable_by(request.user))})
+
+
+@router.delete(
+    _EVIDENCE,
+    url_name="api-evidence",
+    operation_id="deleteEvidence",
+    summary="Remove evidence (its author or an editor)",
+    response=answers({200: schemas.Deleted}, 400, 403, 404, 409, 413),
+    openapi_extra=json_body(schemas.EvidenceDelete),
+)
+def evidence_remove(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
+    evidence = _get_evidence(public_id)
+    data = read_json(request)
+    evidence_delete(evidence=evidence, version=data.get("version"), user=request.user)
+    return JsonResponse({"deleted": str(evidence.public_id)})

@@ -48,7 +48,9 @@ def dashboard_figures() -> dict:
         for relation in Relation.values
     ]
 
-    per_reviewer = defaultdict(lambda: dict.fromkeys(Verdict.values, 0))
+    per_reviewer: defaultdict[int, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(Verdict.values, 0)
+    )
     reviewer_rows = (
         Review.objects.current().order_by().values("reviewer", "verdict").annotate(n=Count("*"))
     )
@@ -94,7 +96,8 @@ def _current_verdict_sets() -> list[tuple[dict[int, str], int]]:
     few hundred rows however many links (one per combination of reviewers and verdicts).
     """
     quote = connection.ops.quote_name
-    column = {name: quote(Review._meta.get_field(name).column) for name in
+    fields = {field.name: field for field in Review._meta.concrete_fields}
+    column = {name: quote(fields[name].column) for name in
               ("link", "reviewer", "verdict", "is_current")}  # fmt: skip
     verdicts = Verdict.values  # computed on each access
     kinds = len(verdicts)

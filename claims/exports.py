@@ -13,11 +13,9 @@ a claim's topics are aggregated once per claim (``_topic_names``), and counts ar
 ``COUNT(*)`` subqueries. Most of an export's time is the database evaluating these
 expressions, so they are what to measure when a column is added.
 
-Spreadsheet safety: a text cell that a spreadsheet would run as a formula — one starting
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — is written with a leading
-apostrophe (``'=1+1``), which spreadsheets show as text; so is text that already starts with
-an apostrophe, so that ``restore`` undoes exactly what was added, on import.
-Numeric columns are written as numbers."""
+Spreadsheet safety: text cells are neutralised by the rule of ``crosscheck.spreadsheet``
+(a leading apostrophe before a formula trigger), written here in SQL. Numeric columns are
+written as numbers."""
 
 import csv
 import io
@@ -49,28 +47,16 @@ from django.utils import timezone
 from claims.filters import ClaimFilter, EvidenceFilter, LinkFilter
 from claims.models import Claim, ClaimLink, Evidence, Review, Topic, Verdict
 from claims.sqltext import TEXT, Joined, between, iso_utc_text, uuid_text
+from crosscheck.spreadsheet import PREFIXED
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_PREFIXED = frozenset(FORMULA_TRIGGERS) | {"'"}
 BOM = "\ufeff"
 BATCH_ROWS = 500
 
 
-def neutralise(text: str) -> str:
-    """Text a spreadsheet will show, never run: a leading apostrophe before a trigger, and
-    before an apostrophe already there, so that ``restore`` can always undo it."""
-    return "'" + text if text[:1] in _PREFIXED else text
+NUMBER: "IntegerField[int, int]" = IntegerField()
 
 
-def restore(text: str) -> str:
-    """Undo ``neutralise``, for imports: drop the apostrophe it added."""
-    return text[1:] if text[:1] == "'" and text[1:2] in _PREFIXED else text
-
-
-NUMBER = IntegerField()
-
-
-def _has_csv_specials(value) -> Q:
+def _has_csv_specials(value) -> Q | Expression:
     """Whether the csv module would quote the text: it holds a comma, a double quote or a
     line break. One ``LIKE '%,%'`` per character, which both databases answer with a fast
     search for the character; a pattern of the four (a GLOB class, a regex) is tested at
@@ -79,9 +65,10 @@ def _has_csv_specials(value) -> Q:
 
 
 def _csv_text(value) -> Expression:
-    """A text cell: neutralised (see ``neutralise``), then quoted when it must be."""
+    """A text cell: neutralised (``crosscheck.spreadsheet.neutralise``), then quoted when it
+    must be."""
     prefixed = Case(
-        When(In(Substr(value, 1, 1), sorted(_PREFIXED)), then=Joined(Value("'"), value)),
+        When(In(Substr(value, 1, 1), sorted(PREFIXED)), then=Joined(Value("'"), value)),
         default=value,
         output_field=TEXT,
     )
@@ -103,6 +90,7 @@ class Column:
     def sql(self, vendor: str) -> Expression:
         """The cell as text, formatted by the database; NULL becomes an empty cell."""
         value = F(self.key)
+        cell: Expression | F
         if self.kind == "number":
             cell = Cast(value, TEXT)
         elif self.kind == "uuid":
@@ -178,6 +166,11 @@ class Dataset:
     @property
     def header(self) -> list[str]:
         return [column.name for column in self.columns]
+
+    @property
+    def explained(self) -> list[tuple[str, str]]:
+        """Each column's name and what its cells hold (``COLUMN_NOTES``), in file order."""
+        return [(name, COLUMN_NOTES[self.name][name]) for name in self.header]
 
 
 # --- claims ------------------------------------------------------------------------------
@@ -266,6 +259,7 @@ PAIRS = Dataset(
         *_side_columns("left"),
         *_side_columns("right"),
         _plain("relation"),
+        _plain("direction"),
         _text("rationale"),
         _text("proposer", "created_by__username"),
         _plain("state", "review_state"),
@@ -310,6 +304,80 @@ EVIDENCE = Dataset(
 )
 
 DATASETS = {dataset.name: dataset for dataset in (CLAIMS, PAIRS, EVIDENCE)}
+
+# What each column holds, as the Export page explains it beside the download. Every column
+# has a note (tests/claims/test_export_page.py checks it).
+_MOMENT = "(ISO 8601, UTC)"
+
+
+def _side_notes(side: str, age: str) -> dict[str, str]:
+    return {
+        f"{side}_claim_id": f"The id of the {side} claim of the pair: the {age} of the two "
+        "(the order says nothing about the relation; see direction).",
+        f"{side}_source": f"The name of the source of the {side} claim.",
+        f"{side}_document": f"The title of the document of the {side} claim.",
+        f"{side}_quote": f"The passage the {side} claim is anchored on.",
+        f"{side}_statement": f"What the {side} claim states, in one line.",
+    }
+
+
+COLUMN_NOTES: dict[str, dict[str, str]] = {
+    "claims": {
+        "claim_id": "The claim's id, the same in every Crosscheck.",
+        "source": "The name of the source the document comes from.",
+        "source_kind": "The kind of source: encyclopedia, news, political, book, primary, "
+        "academic, blog or other.",
+        "document": "The document's title.",
+        "document_checksum": "The SHA-256 of the document's text, which names the document "
+        "in every Crosscheck.",
+        "start": "Where the quote starts in the document's text, counted in characters "
+        "(Unicode code points) from 0.",
+        "end": "Where the quote ends: just past its last character.",
+        "quote": "The passage the claim is anchored on, exactly as in the document.",
+        "statement": "What the passage claims, in one neutral line.",
+        "topics": "The claim's topics, joined by “; ”.",
+        "annotator": "The username of who made the claim.",
+        "created": f"When the claim was made {_MOMENT}.",
+        "updated": f"When it was last changed {_MOMENT}.",
+        "links": "How many claim pairs it is in.",
+        "evidence": "How many pieces of evidence are attached to the claim itself.",
+    },
+    "pairs": {
+        "pair_id": "The pair's id, the same in every Crosscheck.",
+        **_side_notes("left", "older"),
+        **_side_notes("right", "newer"),
+        "relation": "How the claims relate: contradicts, corroborates or qualifies.",
+        "direction": "For qualifies, which claim narrows the other: left_qualifies_right, "
+        "right_qualifies_left, or unknown when it was not recorded; none for contradicts "
+        "and corroborates, which go both ways.",
+        "rationale": "Why the proposer linked the claims.",
+        "proposer": "The username of who linked them.",
+        "state": "The review state: pending, confirmed, rejected, disputed or needs_evidence.",
+        "reviews_confirmed": "How many reviewers' current verdict is “confirmed”.",
+        "reviews_rejected": "How many reviewers' current verdict is “rejected”.",
+        "reviews_needs_evidence": "How many reviewers' current verdict is “needs evidence”.",
+        "evidence": "How many pieces of evidence are attached to the pair itself.",
+        "created": f"When the pair was proposed {_MOMENT}.",
+    },
+    "evidence": {
+        "evidence_id": "The evidence's id, the same in every Crosscheck.",
+        "attached_to": "What the evidence is attached to: claim or pair.",
+        "claim_id": "The id of the claim it is attached to (empty for a pair).",
+        "pair_id": "The id of the pair it is attached to (empty for a claim).",
+        "kind": "What the evidence is: citation, url (a web address), quote (quoted text) or "
+        "passage (a passage of a stored document).",
+        "bearing": "Whether it supports or refutes what it is attached to: supports or refutes.",
+        "citation": "The citation; for a web address its title; for a quote where it is from.",
+        "url": "The web address (kind url).",
+        "quote": "The quoted text, or the passage's text.",
+        "passage_document": "The title of the document a passage comes from.",
+        "passage_document_checksum": "The SHA-256 of that document's text.",
+        "passage_start": "Where the passage starts in that document (code points from 0).",
+        "passage_end": "Where the passage ends: just past its last character.",
+        "added_by": "The username of who added the evidence.",
+        "created": f"When it was added {_MOMENT}.",
+    },
+}
 
 
 def csv_chunks(dataset: Dataset, queryset: QuerySet, *, excel: bool = False) -> Iterator[str]:

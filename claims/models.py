@@ -1,3 +1,4 @@
+import unicodedata
 import uuid
 
 from django.conf import settings
@@ -22,9 +23,13 @@ def topic_key(name: str) -> str:
 
 
 def search_key(*texts: str) -> str:
-    """What the typeahead searches: the texts joined and case-folded (Unicode-wide, where
-    SQLite's LIKE folds only ASCII), so a plain substring match ignores case."""
-    return "\n".join(texts).casefold()
+    """What the typeahead searches: the texts joined, in Unicode NFC and case-folded
+    (Unicode-wide, where SQLite's LIKE folds only ASCII), so a plain substring match
+    ignores case and how accents are encoded ("é" as one code point or as "e" and a
+    combining accent). NFC again after folding, which can decompose (U+01F0 "ǰ" folds to
+    "j" and a combining caron)."""
+    folded = unicodedata.normalize("NFC", "\n".join(texts)).casefold()
+    return unicodedata.normalize("NFC", folded)
 
 
 class Topic(models.Model):
@@ -147,6 +152,27 @@ class Relation(models.TextChoices):
     QUALIFIES = "qualifies", "qualifies"
 
 
+class Direction(models.TextChoices):
+    """Which claim of a link narrows the other. Only *qualifies* goes one way; contradicts
+    and corroborates go both ways (``NONE``). ``UNKNOWN``: a qualifies link made before the
+    direction was recorded (or imported without it), which the pages ask to be set."""
+
+    LEFT_QUALIFIES_RIGHT = "left_qualifies_right", "left qualifies right"
+    RIGHT_QUALIFIES_LEFT = "right_qualifies_left", "right qualifies left"
+    UNKNOWN = "unknown", "direction not recorded"
+    NONE = "none", "both ways"
+
+
+# The directions a qualifies link may have; every other relation has ``Direction.NONE``.
+QUALIFYING_DIRECTIONS = (
+    Direction.LEFT_QUALIFIES_RIGHT,
+    Direction.RIGHT_QUALIFIES_LEFT,
+    Direction.UNKNOWN,
+)
+# How each symmetric relation reads of the two claims together.
+SYMMETRIC_VERBS = {"contradicts": "contradict", "corroborates": "corroborate"}
+
+
 class ReviewState(models.TextChoices):
     PENDING = "pending", "pending review"
     CONFIRMED = "confirmed", "confirmed"
@@ -160,12 +186,15 @@ class ClaimLinkQuerySet(models.QuerySet):
         """The links with ``claim`` on either side."""
         return self.filter(models.Q(left=claim) | models.Q(right=claim))
 
-    def with_sides(self) -> "ClaimLinkQuerySet":
-        """Both claims with their documents (text unloaded), sources and authors."""
-        return self.select_related(
+    def with_sides(self, *, texts: bool = False) -> "ClaimLinkQuerySet":
+        """Both claims with their documents, sources and authors, and the link's author:
+        one query when evaluated. The documents' texts are left unloaded unless ``texts``
+        (the claim pair page shows each quote in its context)."""
+        links = self.select_related(
             "left__document__source", "right__document__source", "left__created_by",
             "right__created_by", "created_by",
-        ).defer("left__document__text", "right__document__text")  # fmt: skip
+        )  # fmt: skip
+        return links if texts else links.defer("left__document__text", "right__document__text")
 
     def queue_rows(self) -> "ClaimLinkQuerySet":
         """What a row of the review queue shows, and nothing more: 50 links loaded with
@@ -173,9 +202,10 @@ class ClaimLinkQuerySet(models.QuerySet):
         return self.select_related(
             "left__document__source", "right__document__source", "created_by"
         ).only(
-            "public_id", "relation", "review_state", "created_at", "created_by__username",
+            "public_id", "relation", "direction", "review_state", "created_at",
+            "created_by__username",
             "left__quote", "left__statement", "left__document__source__name",
-            "right__quote", "right__document__source__name",
+            "right__quote", "right__statement", "right__document__source__name",
         )  # fmt: skip
 
 
@@ -189,6 +219,8 @@ class ClaimLink(models.Model):
     left = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_as_left")
     right = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_as_right")
     relation = models.CharField(max_length=20, choices=Relation.choices)
+    # Which side narrows the other, for qualifies; "none" for the symmetric relations.
+    direction = models.CharField(max_length=20, choices=Direction.choices, default=Direction.NONE)
     rationale = models.TextField(max_length=RATIONALE_MAX_LENGTH)
     review_state = models.CharField(
         max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING
@@ -226,6 +258,13 @@ class ClaimLink(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(rationale=""), name="link_rationale_not_empty"
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(relation=Relation.QUALIFIES, direction__in=QUALIFYING_DIRECTIONS)
+                    | (~models.Q(relation=Relation.QUALIFIES) & models.Q(direction=Direction.NONE))
+                ),
+                name="link_direction_fits_relation",
+            ),
         ]
         indexes = [
             # A claim's links are found from either side; "left" is covered by link_pair_once.
@@ -246,6 +285,41 @@ class ClaimLink(models.Model):
     def other_side(self, claim: Claim) -> Claim:
         return self.right if claim.pk == self.left_id else self.left
 
+    @property
+    def is_symmetric(self) -> bool:
+        return self.relation != Relation.QUALIFIES
+
+    @property
+    def direction_unknown(self) -> bool:
+        return self.relation == Relation.QUALIFIES and self.direction == Direction.UNKNOWN
+
+    @property
+    def qualifier(self) -> Claim | None:
+        """The claim that narrows the other, when the link is a qualifies link whose
+        direction is recorded; else None."""
+        if self.direction == Direction.LEFT_QUALIFIES_RIGHT:
+            return self.left
+        if self.direction == Direction.RIGHT_QUALIFIES_LEFT:
+            return self.right
+        return None
+
+    def in_reading_order(self) -> tuple[Claim, Claim]:
+        """The two claims as "first <relation> second" reads: the qualifying claim first
+        when the direction is known, else in stored order (which says nothing)."""
+        if self.direction == Direction.RIGHT_QUALIFIES_LEFT:
+            return self.right, self.left
+        return self.left, self.right
+
+    def relation_phrase(self) -> str:
+        """The relation said of the two claims in reading order (``in_reading_order``), as
+        a list row shows it beside them: "contradict each other", "qualifies the other
+        claim" (the first narrows the second), "qualifies (direction not recorded)"."""
+        if self.is_symmetric:
+            return f"{SYMMETRIC_VERBS[self.relation]} each other"
+        if self.direction_unknown:
+            return "qualifies (direction not recorded)"
+        return "qualifies the other claim"
+
 
 class EvidenceKind(models.TextChoices):
     CITATION = "citation", "citation"
@@ -257,6 +331,17 @@ class EvidenceKind(models.TextChoices):
 class Bearing(models.TextChoices):
     SUPPORTS = "supports", "supports"
     REFUTES = "refutes", "refutes"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def listing(self) -> "EvidenceQuerySet":
+        """Evidence with what a list of it shows: the cited document (text unloaded) and
+        the author. One query when evaluated."""
+        return self.select_related("document", "created_by").defer("document__text")
+
+    def attached_to(self, *, claims=(), links=()) -> "EvidenceQuerySet":
+        """The evidence on any of ``claims`` or any of ``links`` (instances or ids)."""
+        return self.filter(models.Q(claim__in=claims) | models.Q(link__in=links))
 
 
 class Evidence(models.Model):
@@ -291,6 +376,7 @@ class Evidence(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
+    objects = EvidenceQuerySet.as_manager()
     history = HistoricalRecords(
         verbose_name="deleted evidence", verbose_name_plural="deleted evidence"
     )
@@ -413,3 +499,42 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verdict} by {self.reviewer_id} on link {self.link_id}"
+
+
+class FullTextMatch(models.Lookup):
+    """``column MATCH query``: an FTS5 full-text query (SQLite)."""
+
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class FullTextColumn(models.TextField):
+    """An FTS5 table's hidden column named after the table: ``__match`` queries its index."""
+
+    class_lookups = {"match": FullTextMatch}
+
+
+class ClaimSearchEntry(models.Model):
+    """A claim's row in ``claims_claim_fts``, SQLite's trigram index of the claims' search
+    texts (migration 0010; there is no such table on PostgreSQL), declared so that
+    ``claims.search`` can join it: ``Claim.objects.filter(search_entry__index__match=…)``
+    joins the claims to the rows the index finds. Django neither creates nor writes the
+    table (its triggers keep it in step with the claims), and deletes nothing through it."""
+
+    claim = models.OneToOneField(
+        Claim, primary_key=True, db_column="rowid", db_constraint=False,
+        on_delete=models.DO_NOTHING, related_name="search_entry",
+    )  # fmt: skip
+    index = FullTextColumn(db_column="claims_claim_fts")
+
+    class Meta:
+        managed = False
+        db_table = "claims_claim_fts"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"search entry of claim {self.claim_id}"

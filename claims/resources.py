@@ -14,19 +14,23 @@ from django.db.models import Q
 from import_export import fields, widgets
 
 from claims.errors import ClaimError
-from claims.exports import _topic_names, neutralise, restore
-from claims.models import Claim, ClaimLink, Evidence, Review, search_key
+from claims.exports import _topic_names
+from claims.history import record_author
+from claims.models import Claim, ClaimLink, Evidence, Review
 from claims.reviewing import clean_verdict, link_state_refresh
 from claims.services import (
     claim_prepare,
     clean_bearing,
     clean_claim_edit,
+    clean_direction,
     clean_link_edit,
+    edit_in_place,
     evidence_prepare,
     link_prepare,
     topics_get_or_create,
 )
 from corpus.models import Document
+from crosscheck.permissions import can_annotate, can_review, owns
 from crosscheck.resources import (
     CrosscheckResource,
     flag,
@@ -37,6 +41,8 @@ from crosscheck.resources import (
     public_id,
     text,
 )
+from crosscheck.roles import ANNOTATOR, REVIEWER
+from crosscheck.spreadsheet import neutralise, restore
 
 TOPIC_SEPARATOR = "; "
 ERROR_REVIEWS_NEED_REVIEWERS = (
@@ -51,7 +57,8 @@ ERROR_PAIR_FIXED = "The claims a link joins cannot be changed by an import."
 
 def _refused(error: ClaimError, column_of: dict[str, str] | None = None) -> ValidationError:
     """A service's refusal as a row error on the column it concerns."""
-    column = (column_of or {}).get(error.field, error.field) or "__all__"
+    field = error.field or "__all__"
+    column = (column_of or {}).get(field, field)
     return ValidationError({column: str(error)})
 
 
@@ -109,6 +116,7 @@ class ClaimResource(CrosscheckResource):
     updatable = ("statement", "topics")
     required = ("document",)
     author_column = "created_by"
+    author_may, author_role = staticmethod(can_annotate), ANNOTATOR
     created_column = "created_at"
 
     class Meta(CrosscheckResource.Meta):
@@ -157,7 +165,8 @@ class ClaimResource(CrosscheckResource):
         except ClaimError as error:
             raise _refused(error) from None
         _copy(claim, instance)
-        instance._topic_names = names
+        # Carried on the instance to save_m2m, which import-export calls with it alone.
+        instance._topic_names = names  # type: ignore[attr-defined]
 
     def stored_value(self, instance: Claim, name: str):
         if name == "topics":
@@ -177,10 +186,8 @@ class ClaimResource(CrosscheckResource):
             )
         except ClaimError as error:
             raise _refused(error) from None
-        instance.statement = statement
-        instance.search_text = search_key(statement, instance.quote)
-        instance.version += 1  # an edit opened before the import is now stale
-        instance._topic_names = names
+        edit_in_place(instance, statement=statement)  # an edit opened before is now stale
+        instance._topic_names = names  # type: ignore[attr-defined]  # for save_m2m, as above
 
     def save_m2m(self, instance: Claim, row, **kwargs):
         names = getattr(instance, "_topic_names", None)
@@ -200,14 +207,16 @@ class LinkResource(CrosscheckResource):
     left = _claim("left")
     right = _claim("right")
     relation = text("relation")
+    direction = text("direction")
     rationale = text("rationale")
     review_state = fields.Field(attribute="review_state", column_name="review_state", readonly=True)
     created_by = person("created_by")
     created_at = moment("created_at")
 
-    updatable = ("relation", "rationale")
+    updatable = ("relation", "direction", "rationale")
     required = ("left", "right")
     author_column = "created_by"
+    author_may, author_role = staticmethod(can_annotate), ANNOTATOR
     created_column = "created_at"
 
     class Meta(CrosscheckResource.Meta):
@@ -217,6 +226,7 @@ class LinkResource(CrosscheckResource):
             "left",
             "right",
             "relation",
+            "direction",
             "rationale",
             "review_state",
             "created_by",
@@ -234,6 +244,7 @@ class LinkResource(CrosscheckResource):
             link = link_prepare(
                 claim=values["left"], other=values["right"], relation=values.get("relation"),
                 rationale=values.get("rationale"), author=author,
+                direction=values.get("direction"),
             )  # fmt: skip
         except ClaimError as error:
             raise _refused(error, {"other": "right"}) from None
@@ -248,16 +259,19 @@ class LinkResource(CrosscheckResource):
 
     def apply_updates(self, instance: ClaimLink, values: dict) -> None:
         try:
-            instance.relation, instance.rationale = clean_link_edit(
+            relation, rationale = clean_link_edit(
                 values.get("relation", instance.relation),
                 values.get("rationale", instance.rationale),
             )
+            changes = {"relation": relation, "rationale": rationale}
+            if "direction" in values:  # else edit_in_place sets one that fits the relation
+                changes["direction"] = clean_direction(relation, values["direction"])
         except ClaimError as error:
             raise _refused(error) from None
-        instance.version += 1
+        edit_in_place(instance, **changes)
 
 
-class _StateRefresh:
+class _StateRefresh(CrosscheckResource):
     """Recompute, after the import, the review state of every link it touched."""
 
     def before_import(self, dataset, **kwargs):
@@ -268,7 +282,7 @@ class _StateRefresh:
         super().after_import(dataset, result, **kwargs)
         locked = ClaimLink.objects.select_for_update().filter(pk__in=self.touched_links)
         for link in locked.order_by("pk"):
-            link._history_user = self.user
+            record_author(link, self.user)
             link_state_refresh(link)
 
 
@@ -291,6 +305,7 @@ class EvidenceResource(_StateRefresh, CrosscheckResource):
 
     updatable = ("bearing",)
     author_column = "created_by"
+    author_may, author_role = staticmethod(can_annotate), ANNOTATOR
     created_column = "created_at"
 
     class Meta(CrosscheckResource.Meta):
@@ -336,10 +351,10 @@ class EvidenceResource(_StateRefresh, CrosscheckResource):
 
     def apply_updates(self, instance: Evidence, values: dict) -> None:
         try:
-            instance.bearing = clean_bearing(values["bearing"])
+            bearing = clean_bearing(values["bearing"])
         except ClaimError as error:
             raise _refused(error) from None
-        instance.version += 1
+        edit_in_place(instance, bearing=bearing)
         self._touch(instance)
 
     def _touch(self, evidence: Evidence) -> None:
@@ -362,6 +377,7 @@ class ReviewResource(_StateRefresh, CrosscheckResource):
 
     required = ("link",)
     author_column = "reviewer"
+    author_may, author_role = staticmethod(can_review), REVIEWER
     created_column = "created_at"
 
     class Meta(CrosscheckResource.Meta):
@@ -391,7 +407,7 @@ class ReviewResource(_StateRefresh, CrosscheckResource):
             verdict, note = clean_verdict(values.get("verdict"), values.get("note", ""))
         except ClaimError as error:
             raise _refused(error) from None
-        if link.created_by_id == author.pk:
+        if owns(author, link):
             raise ValidationError({"reviewer": ERROR_OWN_LINK.format(reviewer=author)})
         current = values.get("is_current")
         current = True if current is None else current

@@ -7,8 +7,8 @@ word, which is the condition whatever the database. PostgreSQL answers it from a
 GIN index (migration 0004). SQLite has no such index for LIKE, and read every claim for a
 rare word (at 100,000 claims, 106 ms a typeahead request, 480 ms the claims list); there
 the claims are gathered through ``claims_claim_fts``, an FTS5 table with the trigram
-tokenizer over ``search_text`` (migration 0010), and the LIKE conditions then test only
-what it found.
+tokenizer over ``search_text`` (migration 0010; ``ClaimSearchEntry`` declares it to the
+ORM), and the LIKE conditions then test only what it found.
 
 The FTS5 query asks for each word of 3 or more characters as a double-quoted phrase: a
 literal string of trigrams, in which ``%``, ``_``, ``\\`` and ``'`` mean themselves and
@@ -20,17 +20,14 @@ of 1 or 2 characters have no trigram, and are tested by LIKE alone.
 """
 
 from django.db import connections
-from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Q, QuerySet
 
-from claims.models import search_key
+from claims.models import ClaimSearchEntry, search_key
 
 # The FTS5 table of migration 0010 (on SQLite only): its rowid is the claim's id.
-FTS_TABLE = "claims_claim_fts"
+FTS_TABLE = ClaimSearchEntry._meta.db_table
 # The trigram tokenizer indexes runs of 3 characters: a shorter word has none to look up.
 FTS_MIN_LENGTH = 3
-
-_FTS_ROWID = RawSQL(f'"{FTS_TABLE}"."rowid"', ())
 
 
 def fts_phrase(word: str) -> str:
@@ -61,9 +58,19 @@ def claims_matching(
     # A join rather than "id IN (SELECT rowid …)": SQLite can then read the FTS5 table
     # first and stop after a count's or a page's rows, where IN collects every match (at
     # 100,000 claims a word in all of them took 60 ms before anything was returned).
-    queryset = queryset.extra(
-        tables=[FTS_TABLE],
-        where=[f'"{FTS_TABLE}" MATCH %s'],
-        params=[" AND ".join(fts_phrase(key) for key in indexed)],
-    ).filter(pk=_FTS_ROWID)
-    return queryset.order_by(_FTS_ROWID.desc()) if newest_first else queryset
+    queryset = queryset.filter(
+        search_entry__index__match=" AND ".join(fts_phrase(key) for key in indexed)
+    )
+    # In the index's order (its rowid, the claim's id): "-pk" would sort every match.
+    return queryset.order_by("-search_entry__claim_id") if newest_first else queryset
+
+
+def either_claim_holds(words: list[str], *, through: str = "") -> Q:
+    """A condition on claim links (or on rows pointing at one through the field path
+    ``through``, e.g. ``"link__"``): the left or the right claim holds every one of
+    ``words``, as ``claims_matching`` matches them, tested row by row through the join
+    (for lists whose rows are few, or found in their own order)."""
+    keys = [search_key(word) for word in words]
+    left_holds = Q(*[Q(**{f"{through}left__search_text__contains": key}) for key in keys])
+    right_holds = Q(*[Q(**{f"{through}right__search_text__contains": key}) for key in keys])
+    return left_holds | right_holds

@@ -1,17 +1,22 @@
 """Writes to claims. These functions are the only way claims are created, edited or
-deleted; each checks the user's role and ownership, the input, and edit conflicts."""
+deleted; each checks the user's role and ownership (``crosscheck.permissions``), the input,
+and edit conflicts.
+
+The values derived from what a user writes are computed here only, for the services, the
+admin's import (``claims.resources``) and bench/: a claim's search text (``claim_search_text``),
+and on every edit the raised version, the time and the search text again, and a link's
+direction when its relation changes (``edit_values``)."""
 
 import unicodedata
-from collections.abc import Callable
+import uuid
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from claims.anchoring import AnchorError, anchor, shorten
+from claims.anchoring import Anchor, AnchorError, anchor
 from claims.errors import (
     ClaimConflict,
     ClaimError,
@@ -21,9 +26,10 @@ from claims.errors import (
 from claims.errors import (
     storable as _storable,
 )
-from claims.history import record_change
+from claims.history import record_author, record_change
 from claims.models import (
     EVIDENCE_TEXT_MAX_LENGTH,
+    QUALIFYING_DIRECTIONS,
     RATIONALE_MAX_LENGTH,
     STATEMENT_MAX_LENGTH,
     TOPIC_MAX_LENGTH,
@@ -31,6 +37,7 @@ from claims.models import (
     Bearing,
     Claim,
     ClaimLink,
+    Direction,
     Evidence,
     EvidenceKind,
     Relation,
@@ -40,6 +47,8 @@ from claims.models import (
 )
 from claims.reviewing import lock_links_of, refresh_waiting_for_evidence
 from corpus.models import Document
+from crosscheck.permissions import Visitor, can_annotate, can_change
+from crosscheck.text import plural, shorten
 
 MAX_TOPICS = 10
 
@@ -61,24 +70,59 @@ ERROR_VERSION = "The claim's version is missing or not a whole number."
 ERROR_GONE = "This claim no longer exists; someone deleted it."
 
 
-def can_annotate(user: AbstractBaseUser) -> bool:
-    return user.is_active and user.has_perm("claims.add_claim")
+def claim_search_text(statement: str, quote: str) -> str:
+    """What ``Claim.search_text`` holds: the statement and the quote as the typeahead
+    searches them (``claims.search``)."""
+    return search_key(statement, quote)
 
 
-def editable_by(user: AbstractBaseUser) -> Callable[[int], bool]:
-    """Which claims the user may change, asked by their author's id: editors change any
-    claim, annotators their own. One permission check serves a whole page of claims."""
-    if user.is_active and user.has_perm("claims.change_claim"):
-        return lambda author_id: True
-    if can_annotate(user):
-        return lambda author_id: author_id == user.pk
-    return lambda author_id: False
+def claim_build(*, document: Document, anchored: Anchor, statement: str, author) -> Claim:
+    """An unsaved claim on the ``anchored`` span (``claims.anchoring.anchor``) with the
+    values derived from it: what ``claim_prepare`` checks, and what bench/ inserts in bulk."""
+    return Claim(
+        document=document,
+        statement=statement,
+        created_by=author,
+        search_text=claim_search_text(statement, anchored["quote"]),
+        **anchored,
+    )
+
+
+def edit_values(obj: "Claim | ClaimLink | Evidence", based_on: int, **changes) -> dict:
+    """Every field an edit of ``obj``, made on version ``based_on``, writes: the
+    ``changes``, the next version (an edit opened before this one is then refused), the
+    time, for a claim the search text of its statement, and for a link whose edit does not
+    set the direction one that fits its relation (``fitting_direction``)."""
+    values = {**changes, "version": based_on + 1, "updated_at": timezone.now()}
+    if isinstance(obj, Claim):
+        values["search_text"] = claim_search_text(values.get("statement", obj.statement), obj.quote)
+    if isinstance(obj, ClaimLink) and "direction" not in values:
+        values["direction"] = fitting_direction(values.get("relation", obj.relation), obj.direction)
+    return values
+
+
+def fitting_direction(relation: str, direction: str) -> str:
+    """``direction`` if it fits ``relation`` (one of ``QUALIFYING_DIRECTIONS`` for
+    qualifies, "none" for the others), else the one a link of ``relation`` gets when none
+    is given: a qualifies link keeps its direction, one that becomes qualifies has it
+    "unknown", one that stops being qualifies has none."""
+    if (direction in QUALIFYING_DIRECTIONS) == (relation == Relation.QUALIFIES):
+        return direction
+    return Direction.UNKNOWN if relation == Relation.QUALIFIES else Direction.NONE
+
+
+def edit_in_place(obj: "Claim | ClaimLink | Evidence", **changes) -> None:
+    """Set an edit on ``obj`` in memory, with its derived values (``edit_values``), for
+    the caller to save: the admin's import, which holds the row's lock (SELECT FOR UPDATE)
+    from the moment it read it, so its version is the stored one."""
+    for name, value in edit_values(obj, obj.version, **changes).items():
+        setattr(obj, name, value)
 
 
 def _clean_statement(statement: object) -> str:
     if not isinstance(statement, str) or not statement.strip():
         raise ClaimError(ERROR_STATEMENT_MISSING, "statement")
-    statement = _storable(statement.strip(), "statement")
+    statement = _storable(statement, "statement").strip()
     if len(statement) > STATEMENT_MAX_LENGTH:
         raise ClaimError(ERROR_STATEMENT_TOO_LONG, "statement")
     return statement
@@ -92,7 +136,7 @@ def _clean_topic_names(topics: object) -> list[str]:
         raise ClaimError(ERROR_TOPICS_NOT_LIST, "topics")
     names: dict[str, str] = {}
     for raw in topics:
-        name = _storable(" ".join(raw.split()), "topics")
+        name = " ".join(_storable(raw, "topics").split())
         if not name:
             continue
         if len(name) > TOPIC_MAX_LENGTH:
@@ -118,6 +162,18 @@ def topics_get_or_create(names: list[str]) -> list[Topic]:
     return topics
 
 
+def _duplicate_span(document: Document, start: int, end: int, author) -> ClaimError:
+    """The refusal of a second claim by ``author`` on the same passage, naming the first
+    (its ``existing``, so the page can open it)."""
+    existing = (
+        Claim.objects.filter(document=document, start=start, end=end, created_by_id=author.pk)
+        .values_list("public_id", flat=True)
+        .first()
+    )
+    details = {"existing": str(existing)} if existing else None
+    return ClaimError(ERROR_DUPLICATE_SPAN, "quote", details=details)
+
+
 def claim_prepare(
     *,
     document: Document,
@@ -126,7 +182,7 @@ def claim_prepare(
     quote: object,
     statement: object,
     topics: object = None,
-    author: AbstractBaseUser,
+    author: User,
 ) -> tuple[Claim, list[str]]:
     """A new, unsaved claim by ``author`` and its cleaned topic names, or ``ClaimError``.
 
@@ -138,17 +194,10 @@ def claim_prepare(
         raise ClaimError(str(error), error.field) from None
     statement = _clean_statement(statement)
     topic_names = _clean_topic_names(topics)
-    if Claim.objects.filter(
-        document=document, start=anchored["start"], end=anchored["end"], created_by=author
-    ).exists():
-        raise ClaimError(ERROR_DUPLICATE_SPAN, "quote")
-    claim = Claim(
-        document=document,
-        statement=statement,
-        created_by=author,
-        search_text=search_key(statement, anchored["quote"]),
-        **anchored,
-    )
+    start, end = anchored["start"], anchored["end"]
+    if Claim.objects.filter(document=document, start=start, end=end, created_by=author).exists():
+        raise _duplicate_span(document, start, end, author)
+    claim = claim_build(document=document, anchored=anchored, statement=statement, author=author)
     claim.full_clean(exclude=["document", "created_by"], validate_unique=False)
     return claim, topic_names
 
@@ -161,7 +210,7 @@ def claim_create(
     quote: object,
     statement: object,
     topics: object = None,
-    user: AbstractBaseUser,
+    user: Visitor,
 ) -> Claim:
     """Anchor a new claim in ``document`` (see ``claim_prepare``)."""
     if not can_annotate(user):
@@ -170,13 +219,13 @@ def claim_create(
         document=document, start=start, end=end, quote=quote, statement=statement,
         topics=topics, author=user,
     )  # fmt: skip
-    claim._history_user = user
+    record_author(claim, user)
     try:
         with transaction.atomic():
             claim.save()
             claim.topics.set(topics_get_or_create(topic_names))
     except IntegrityError:
-        raise ClaimError(ERROR_DUPLICATE_SPAN, "quote") from None
+        raise _duplicate_span(document, claim.start, claim.end, user) from None
     return claim
 
 
@@ -193,7 +242,7 @@ def _parse_version(version: object) -> int:
 
 @transaction.atomic
 def claim_update(
-    *, claim: Claim, statement: object, topics: object, version: object, user: AbstractBaseUser
+    *, claim: Claim, statement: object, topics: object, version: object, user: Visitor
 ) -> Claim:
     """Change a claim's statement and topics. ``version`` is the version the user edited;
     if the claim has changed since, nothing is saved (``ClaimConflict``). The anchor stays:
@@ -202,30 +251,27 @@ def claim_update(
         raise ClaimPermissionDenied(ERROR_NOT_OWNER)
     sent = _parse_version(version)
     statement, topic_names = clean_claim_edit(statement, topics)
-    _compare_and_set(
-        Claim,
-        claim,
-        sent,
-        ERROR_GONE,
-        user,
-        statement=statement,
-        search_text=search_key(statement, claim.quote),
-    )
+    _compare_and_set(Claim, claim, sent, ERROR_GONE, user, statement=statement)
     claim.topics.set(topics_get_or_create(topic_names))
     return claim
 
 
 @transaction.atomic
-def claim_delete(
-    *, claim: Claim, version: object, user: AbstractBaseUser, confirm: object = False
-) -> None:
+def claim_delete(*, claim: Claim, version: object, user: Visitor, confirm: object = False) -> None:
     """Delete a claim, unless it changed since the user saw it (``ClaimConflict``). Its
-    links and the evidence on it or them go with it, only when ``confirm`` is True."""
+    links and the evidence on it or them go with it, only when ``confirm`` is True.
+
+    Locks its links, then the claim (SELECT FOR UPDATE), in the order evidence writes take
+    them (``lock_links_of`` first), and holds the locks until the delete commits: an edit
+    of the claim made meanwhile is waited for and refused, and the confirmation counts
+    what is really deleted."""
     if not can_change(user, claim):
         raise ClaimPermissionDenied(ERROR_NOT_OWNER)
     sent = _parse_version(version)
+    lock_links_of(claim=claim)
+    _lock_if_current(Claim, claim, sent, ERROR_GONE)
     _require_confirmation("claim", dependents_of_claim(claim), confirm)
-    _delete_if_current(Claim, claim, sent, ERROR_GONE)
+    Claim.objects.filter(pk=claim.pk).delete()
 
 
 # --- Links ---------------------------------------------------------------------------
@@ -240,13 +286,23 @@ ERROR_RATIONALE_MISSING = "Write the rationale: why these claims conflict, agree
 ERROR_RATIONALE_TOO_LONG = f"The rationale is too long: at most {RATIONALE_MAX_LENGTH} characters."
 ERROR_NOT_LINK_OWNER = "Only the annotator who made this link, or an editor, can change it."
 ERROR_LINK_GONE = "This link no longer exists; someone deleted it."
+ERROR_QUALIFIER = "Choose which of the two claims qualifies (narrows) the other."
+ERROR_QUALIFIER_SYMMETRIC = (
+    "Only a “qualifies” link has a direction: “{relation}” goes both ways, so name no "
+    "qualifying claim."
+)
+ERROR_DIRECTION = (
+    "The direction of a qualifies link is left_qualifies_right, right_qualifies_left or unknown."
+)
 ERROR_HAS_DEPENDENTS = (
     "Deleting this {thing} also deletes {dependents}. Confirm to delete them together."
 )
 
 
-def _clean_choice(value: object, choices: type[models.TextChoices], message: str, field: str):
-    if value not in choices.values:
+def _clean_choice(
+    value: object, choices: type[models.TextChoices], message: str, field: str
+) -> str:
+    if not isinstance(value, str) or value not in choices.values:
         raise ClaimError(message, field)
     return value
 
@@ -254,7 +310,7 @@ def _clean_choice(value: object, choices: type[models.TextChoices], message: str
 def _clean_text(value: object, *, field: str, missing: str, limit: int, too_long: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ClaimError(missing, field)
-    value = _storable(value.strip(), field)
+    value = _storable(value, field).strip()
     if len(value) > limit:
         raise ClaimError(too_long, field)
     return value
@@ -271,11 +327,18 @@ def _clean_rationale(rationale: object) -> str:
 
 
 def link_prepare(
-    *, claim: Claim, other: Claim, relation: object, rationale: object, author: AbstractBaseUser
+    *,
+    claim: Claim,
+    other: Claim,
+    relation: object,
+    rationale: object,
+    author: User,
+    direction: object = None,
 ) -> ClaimLink:
     """A new, unsaved link of two claims of different documents by ``author``, or
     ``ClaimError``. The pair is unordered: it is stored with the smaller id on the left, so
-    the same two claims cannot be linked twice in any order."""
+    the same two claims cannot be linked twice in any order. ``direction`` is a stored
+    ``Direction`` (the admin's import), cleaned by ``clean_direction``."""
     if claim.pk == other.pk:
         raise ClaimError(ERROR_LINK_SELF, "other")
     if claim.document_id == other.document_id:
@@ -286,8 +349,9 @@ def link_prepare(
     if existing is not None:
         raise ClaimError(ERROR_LINK_EXISTS.format(relation=existing.relation), "other")
     return ClaimLink(
-        left=left, right=right, relation=relation, rationale=rationale, created_by=author
-    )
+        left=left, right=right, relation=relation, rationale=rationale, created_by=author,
+        direction=clean_direction(relation, direction),
+    )  # fmt: skip
 
 
 def clean_link_edit(relation: object, rationale: object) -> tuple[str, str]:
@@ -297,16 +361,61 @@ def clean_link_edit(relation: object, rationale: object) -> tuple[str, str]:
     )
 
 
+def clean_direction(relation: str, direction: object) -> str:
+    """The direction stored for a link of the (cleaned) ``relation``, or ``ClaimError``:
+    "none" for the symmetric relations, which refuse any other; for qualifies, one of
+    ``QUALIFYING_DIRECTIONS``, "unknown" when not given (None or blank)."""
+    if relation != Relation.QUALIFIES:
+        if direction in (None, "", Direction.NONE):
+            return Direction.NONE
+        raise ClaimError(ERROR_QUALIFIER_SYMMETRIC.format(relation=relation), "direction")
+    if direction in (None, ""):
+        return Direction.UNKNOWN
+    if not isinstance(direction, str) or direction not in QUALIFYING_DIRECTIONS:
+        raise ClaimError(ERROR_DIRECTION, "direction")
+    return direction
+
+
+def direction_of(relation: str, qualifier: object, left: Claim, right: Claim) -> str:
+    """The direction of a link of the (cleaned) ``relation`` between ``left`` and ``right``
+    in which the claim whose public id is ``qualifier`` narrows the other, or
+    ``ClaimError``: a symmetric relation takes no qualifier (None) and has no direction."""
+    if relation != Relation.QUALIFIES:
+        if qualifier is not None:
+            raise ClaimError(ERROR_QUALIFIER_SYMMETRIC.format(relation=relation), "qualifier")
+        return Direction.NONE
+    try:
+        key = uuid.UUID(qualifier) if isinstance(qualifier, str) else qualifier
+    except ValueError:
+        key = None
+    if key == left.public_id:
+        return Direction.LEFT_QUALIFIES_RIGHT
+    if key == right.public_id:
+        return Direction.RIGHT_QUALIFIES_LEFT
+    raise ClaimError(ERROR_QUALIFIER, "qualifier")
+
+
 def link_create(
-    *, claim: Claim, other: Claim, relation: object, rationale: object, user: AbstractBaseUser
+    *,
+    claim: Claim,
+    other: Claim,
+    relation: object,
+    rationale: object,
+    user: Visitor,
+    qualifier: object = None,
 ) -> ClaimLink:
-    """Link two claims of different documents (see ``link_prepare``)."""
+    """Link two claims of different documents (see ``link_prepare``). A qualifies link
+    records which claim narrows the other: ``qualifier``, the public id of one of the two,
+    by default ``claim`` (the one linked from); the other relations take none."""
     if not can_annotate(user):
         raise ClaimPermissionDenied(ERROR_NOT_ANNOTATOR)
     link = link_prepare(
         claim=claim, other=other, relation=relation, rationale=rationale, author=user
     )
-    link._history_user = user
+    if qualifier is None and link.relation == Relation.QUALIFIES:
+        qualifier = claim.public_id
+    link.direction = direction_of(link.relation, qualifier, link.left, link.right)
+    record_author(link, user)
     try:
         with transaction.atomic():
             link.save()
@@ -318,15 +427,16 @@ def link_create(
     return link
 
 
-def can_change(user: AbstractBaseUser, thing: "Claim | ClaimLink | Evidence") -> bool:
-    """Owners (still annotators) and editors change claims, links and evidence."""
-    return editable_by(user)(thing.created_by_id)
-
-
 def _compare_and_set(model, obj, sent: int, gone: str, user=None, **changes) -> None:
-    """Apply ``changes`` only if ``obj`` is still at version ``sent``; else refuse."""
+    """Apply ``changes`` (and the values derived from them) only if ``obj`` is still at
+    version ``sent``; else refuse.
+
+    Call inside ``transaction.atomic``: the UPDATE checks the version and locks the row in
+    one statement, and the lock is held until the caller's transaction ends. A delete
+    (``_lock_if_current``) waits for it and then finds the new version; an edit waiting
+    for a delete finds no row and is refused as gone."""
     updated = model.objects.filter(pk=obj.pk, version=sent).update(
-        version=F("version") + 1, updated_at=timezone.now(), **changes
+        **edit_values(obj, sent, **changes)
     )
     if not updated:
         _refuse_stale(model, obj, sent, gone)
@@ -334,9 +444,13 @@ def _compare_and_set(model, obj, sent: int, gone: str, user=None, **changes) -> 
     record_change(obj, user)
 
 
-def _delete_if_current(model, obj, sent: int, gone: str) -> None:
-    deleted, _ = model.objects.filter(pk=obj.pk, version=sent).delete()
-    if not deleted:
+def _lock_if_current(model, obj, sent: int, gone: str) -> None:
+    """Lock ``obj``'s row (SELECT FOR UPDATE) if it is still at version ``sent``; else
+    refuse. Call inside ``transaction.atomic``, before deleting ``obj``: the lock is held
+    until the caller's transaction ends, so no edit slips in between the version check and
+    the delete (Django's collector reads the rows again and deletes them by primary key).
+    An edit that holds the row is waited for, and its new version then refused."""
+    if not model.objects.select_for_update().filter(pk=obj.pk, version=sent).exists():
         _refuse_stale(model, obj, sent, gone)
 
 
@@ -350,20 +464,26 @@ def _refuse_stale(model, obj, sent: int, gone: str) -> None:
 
 @transaction.atomic
 def link_update(
-    *, link: ClaimLink, relation: object, rationale: object, version: object, user
+    *,
+    link: ClaimLink,
+    relation: object,
+    rationale: object,
+    version: object,
+    user,
+    qualifier: object = None,
 ) -> ClaimLink:
+    """Change a link's relation, rationale and, for qualifies, which claim narrows the
+    other (``qualifier``, as ``link_create`` takes it). Without a qualifier a qualifies
+    link keeps its direction, and one that becomes qualifies has it "unknown"."""
     if not can_change(user, link):
         raise ClaimPermissionDenied(ERROR_NOT_LINK_OWNER)
     sent = _parse_version(version)
     relation, rationale = clean_link_edit(relation, rationale)
-    _compare_and_set(
-        ClaimLink, link, sent, ERROR_LINK_GONE, user, relation=relation, rationale=rationale
-    )
+    changes = {"relation": relation, "rationale": rationale}
+    if qualifier is not None:  # else edit_values keeps or sets one that fits the relation
+        changes["direction"] = direction_of(relation, qualifier, link.left, link.right)
+    _compare_and_set(ClaimLink, link, sent, ERROR_LINK_GONE, user, **changes)
     return link
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
 
 
 def dependents_of_claim(claim: Claim) -> dict[str, int]:
@@ -376,9 +496,9 @@ def dependents_of_claim(claim: Claim) -> dict[str, int]:
 def _describe(dependents: dict[str, int]) -> str:
     parts = []
     if dependents.get("links"):
-        parts.append(_count(dependents["links"], "link", "links"))
+        parts.append(plural(dependents["links"], "link"))
     if dependents.get("evidence"):
-        parts.append(_count(dependents["evidence"], "evidence item", "evidence items"))
+        parts.append(plural(dependents["evidence"], "evidence item"))
     return " and ".join(parts)
 
 
@@ -391,12 +511,15 @@ def _require_confirmation(thing: str, dependents: dict[str, int], confirm: objec
 
 @transaction.atomic
 def link_delete(*, link: ClaimLink, version: object, user, confirm: object = False) -> None:
-    """Delete a link; its evidence goes with it, only when ``confirm`` is True."""
+    """Delete a link; its evidence goes with it, only when ``confirm`` is True. Locks the
+    link (SELECT FOR UPDATE, as ``review_submit`` and evidence writes do) until the delete
+    commits: an edit made meanwhile is waited for and refused."""
     if not can_change(user, link):
         raise ClaimPermissionDenied(ERROR_NOT_LINK_OWNER)
     sent = _parse_version(version)
+    _lock_if_current(ClaimLink, link, sent, ERROR_LINK_GONE)
     _require_confirmation("link", {"evidence": link.evidence.count()}, confirm)
-    _delete_if_current(ClaimLink, link, sent, ERROR_LINK_GONE)
+    ClaimLink.objects.filter(pk=link.pk).delete()
 
 
 # --- Evidence ------------------------------------------------------------------------
@@ -467,7 +590,7 @@ def evidence_prepare(
     document: Document | None = None,
     start: object = None,
     end: object = None,
-    author: AbstractBaseUser,
+    author: User,
 ) -> Evidence:
     """New, unsaved evidence by ``author`` on one claim or one link, or ``ClaimError``. A
     ``passage`` is anchored in ``document`` exactly like a claim: the quote must match the
@@ -504,13 +627,13 @@ def clean_bearing(bearing: object) -> str:
     return _clean_choice(bearing, Bearing, ERROR_BEARING, "bearing")
 
 
-def evidence_add(*, user: AbstractBaseUser, **given) -> Evidence:
+def evidence_add(*, user: Visitor, **given) -> Evidence:
     """Attach evidence to one claim or one link (see ``evidence_prepare`` for ``given``),
     and reopen or answer the "needs evidence" verdicts it bears on."""
     if not can_annotate(user):
         raise ClaimPermissionDenied(ERROR_NOT_ANNOTATOR)
     evidence = evidence_prepare(author=user, **given)
-    evidence._history_user = user
+    record_author(evidence, user)
     with transaction.atomic():
         link_ids = lock_links_of(claim=evidence.claim, link=evidence.link)
         evidence.save()
@@ -532,9 +655,13 @@ def evidence_update(*, evidence: Evidence, bearing: object, version: object, use
 
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, version: object, user) -> None:
+    """Remove evidence, unless it changed since the user saw it. Locks the links it bears
+    on (``lock_links_of``), then the evidence (SELECT FOR UPDATE), until the delete commits:
+    an edit made meanwhile is waited for and refused."""
     if not can_change(user, evidence):
         raise ClaimPermissionDenied(ERROR_NOT_EVIDENCE_OWNER)
     sent = _parse_version(version)
     link_ids = lock_links_of(claim=evidence.claim, link=evidence.link)
-    _delete_if_current(Evidence, evidence, sent, ERROR_EVIDENCE_GONE)
+    _lock_if_current(Evidence, evidence, sent, ERROR_EVIDENCE_GONE)
+    Evidence.objects.filter(pk=evidence.pk).delete()
     refresh_waiting_for_evidence(link_ids)

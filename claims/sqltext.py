@@ -3,10 +3,10 @@ rows (the CSV exports, a document's claims), where converting each value in Pyth
 Django's per-value converters, then ``str()`` or ``isoformat()`` — took most of the time.
 """
 
-from django.db.models import Expression, Func, TextField, Value
+from django.db.models import Expression, F, Func, TextField, Value
 from django.db.models.functions import Cast, Replace, Substr
 
-TEXT = TextField()
+TEXT: "TextField[str, str]" = TextField()
 
 
 class Joined(Func):
@@ -33,20 +33,20 @@ _UUID_PARTS = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
 
 def between(items: list, separator) -> list:
     """``items`` with ``separator`` between each two."""
-    joined = []
+    joined: list = []
     for item in items:
         joined.extend([separator, item] if joined else [item])
     return joined
 
 
-def uuid_text(value: Expression, vendor: str) -> Expression:
+def uuid_text(value: Expression | F, vendor: str) -> Expression:
     """A UUID as ``str(uuid)`` writes it (lower-case hex with dashes)."""
     if vendor == "sqlite":  # stored as 32 hex digits
         return Joined(*between([Substr(value, start, n) for start, n in _UUID_PARTS], Value("-")))
     return Cast(value, TEXT)
 
 
-def iso_utc_text(value: Expression, vendor: str) -> Expression:
+def iso_utc_text(value: Expression | F, vendor: str) -> Expression:
     """A date and time as Python's ``isoformat()`` writes it in UTC."""
     if vendor == "sqlite":  # stored as "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC
         return Joined(Replace(Cast(value, TEXT), Value(" "), Value("T")), Value("+00:00"))

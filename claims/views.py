@@ -1,9 +1,10 @@
+import uuid
 from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,20 +13,31 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.dashboard import dashboard_figures
 from claims.errors import ClaimError, ClaimPermissionDenied
 from claims.exports import DATASETS, csv_chunks, export_filename, filtered
-from claims.filters import ClaimFilter, LinkFilter
-from claims.models import Claim, ClaimLink, Evidence
+from claims.filters import ClaimFilter, MyVerdictFilter, PairFilter, ReviewQueueFilter
+from claims.models import Bearing, Claim, ClaimLink, Evidence, Relation, Review, Topic
 from claims.reviewing import (
     ERROR_NOT_REVIEWER,
-    can_review,
-    can_review_link,
     queue_neighbours,
     review_queue,
     review_submit,
+    review_withdraw,
+    withdrawn_ids,
 )
+from claims.services import link_update
+from claims.tasks import export_dataset
+from corpus.models import Document
+from corpus.text import text_html
+from crosscheck.permissions import can_annotate, can_change, can_review, can_review_link
+from crosscheck.text import shorten
+from jobs.models import Job
+from jobs.services import job_start
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 1000
 LAST_PAGE_NUMBER = 10**7  # higher page numbers mean the last page, as Django's paginator does
+# Endpoint addresses handed to the annotation page's scripts, which put the real id in place
+# of this.
+ID_PLACEHOLDER = uuid.UUID(int=0)
 
 
 class CappedPaginator(Paginator):
@@ -65,14 +77,94 @@ class CappedPaginator(Paginator):
         # through their own indexes, as the count did, and sort them.
         rows_from = self.object_list if self.more else self.to_count
         rows = list(rows_from[offset : offset + self.per_page])
-        return self._get_page(rows, number, self)
+        # Paginator's hook that makes a page (overridable, so used); django-stubs omits it.
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]
+
+
+@require_GET
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reading and annotating page: the text with every claim highlighted. The claims
+    come from their own endpoint (``claims:api-document-claims``), which the page preloads:
+    at 2,000 claims, building them took longer than the rest of the page, and the browser
+    can lay out the text while they are made."""
+    document = get_object_or_404(Document.objects.select_related("source", "imported_by"), pk=pk)
+    context = {
+        "document": document,
+        "text_html": text_html(document.text),
+        "annotate_config": {
+            "documentId": document.pk,
+            "claimsUrl": reverse("claims:api-document-claims", args=[document.pk]),
+            "claimUrl": _url_template("claims:api-claim"),
+            "claimLinksUrl": _url_template("claims:api-claim-links"),
+            "claimEvidenceUrl": _url_template("claims:api-claim-evidence"),
+            "linkUrl": _url_template("claims:api-link"),
+            "linkEvidenceUrl": _url_template("claims:api-link-evidence"),
+            "evidenceUrl": _url_template("claims:api-evidence"),
+            "searchUrl": reverse("claims:api-claim-search"),
+            "idPlaceholder": str(ID_PLACEHOLDER),
+            "relations": Relation.choices,
+            "bearings": Bearing.choices,
+            "canAnnotate": can_annotate(request.user),
+            "topics": list(Topic.objects.values_list("name", flat=True)[:500]),
+        },
+    }
+    return render(request, "claims/document_detail.html", context)
+
+
+def _url_template(name: str) -> str:
+    return reverse(name, args=[ID_PLACEHOLDER])
 
 
 @require_GET
 def claim_list(request: HttpRequest) -> HttpResponse:
     filterset = ClaimFilter(request.GET, queryset=Claim.objects.order_by("-created_at", "-pk"))
-    page = page_by_ids(request, filterset, Claim.objects.listing().filter)
+    page = page_by_ids(request, filterset, _claims_with_counts().filter)
     return render(request, "claims/claim_list.html", {"filter": filterset, "page": page})
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """The number of ``queryset``'s rows, as a subquery of each row of an outer query."""
+    counted = queryset.order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
+    return Subquery(counted.values("n"), output_field=IntegerField())
+
+
+def _claims_with_counts() -> QuerySet[Claim]:
+    """Claims for the list, each with the number of its links and of the evidence on it:
+    counted in the query that loads the page's claims, by an index probe per claim (the
+    links' two pair indexes, the evidence's claim index), so the page makes no more
+    queries for them however many claims or links there are."""
+    return Claim.objects.listing().annotate(
+        link_count=_count(ClaimLink.objects.filter(left=OuterRef("pk")))
+        + _count(ClaimLink.objects.filter(right=OuterRef("pk"))),
+        evidence_count=_count(Evidence.objects.filter(claim=OuterRef("pk"))),
+    )
+
+
+@require_GET
+def link_list(request: HttpRequest) -> HttpResponse:
+    """Every claim pair, for anyone signed in: filtered as the review queue is, searched,
+    sorted (newest first unless asked otherwise); paged and counted as the claims list."""
+    filterset = PairFilter(request.GET, queryset=ClaimLink.objects.order_by("-created_at", "-pk"))
+    page = page_by_ids(request, filterset, _pair_rows().filter)
+    return render(request, "claims/link_list.html", {"filter": filterset, "page": page})
+
+
+def _pair_rows() -> QuerySet[ClaimLink]:
+    """What a row of the pair browser shows, and nothing more (as ``queue_rows``): each
+    side's statement, source and place in its document, the relation and its direction,
+    the state and the proposer."""
+    sides = [
+        f"{side}__{name}"
+        for side in ("left", "right")
+        for name in ("public_id", "statement", "start", "end",
+                     "document__title", "document__source__name")
+    ]  # fmt: skip
+    return ClaimLink.objects.select_related(
+        "left__document__source", "right__document__source", "created_by"
+    ).only(
+        "public_id", "relation", "direction", "review_state", "created_at",
+        "created_by__username", *sides,
+    )  # fmt: skip
 
 
 def page_by_ids(request: HttpRequest, filterset, load) -> Page:
@@ -105,43 +197,54 @@ def _in_context(claim: Claim) -> dict:
 
 def _pair_context(link: ClaimLink) -> dict:
     """Both claims in context with their evidence, the link's evidence and its reviews."""
-    evidence = (
-        Evidence.objects.filter(Q(link=link) | Q(claim__in=[link.left_id, link.right_id]))
-        .select_related("document", "created_by")
-        .defer("document__text")
+    evidence = Evidence.objects.listing().attached_to(
+        claims=[link.left_id, link.right_id], links=[link]
     )
-    by_target = {"link": [], link.left_id: [], link.right_id: []}
+    by_target: dict[str | int, list[Evidence]] = {"link": [], link.left_id: [], link.right_id: []}
     for item in evidence:
         by_target["link" if item.link_id else item.claim_id].append(item)
+    # As "first <relation> second" reads: the qualifying claim first when that is known.
     sides = [
-        _in_context(link.left) | {"evidence": by_target[link.left_id]},
-        _in_context(link.right) | {"evidence": by_target[link.right_id]},
+        _in_context(claim) | {"evidence": by_target[claim.pk], "role": _side_role(link, claim)}
+        for claim in link.in_reading_order()
     ]
     reviews = list(link.reviews.select_related("reviewer").order_by("-created_at", "-pk"))
     current = [review for review in reviews if review.is_current]
     tally = Counter(review.get_verdict_display() for review in current)
+    # Asked by a subquery, so the page runs the same queries with or without earlier ones.
+    withdrawn = withdrawn_ids(link.reviews.filter(is_current=False).values("pk"))
+    earlier = [review for review in reviews if not review.is_current]
+    for review in earlier:
+        review.withdrawn = review.pk in withdrawn
     return {
         "link": link,
         "sides": sides,
         "link_evidence": by_target["link"],
         "current_reviews": current,
-        "earlier_reviews": [review for review in reviews if not review.is_current],
+        "earlier_reviews": earlier,
         "tally": sorted(tally.items()),
     }
 
 
+def _side_role(link: ClaimLink, claim: Claim) -> str:
+    """What a claim of a qualifies link with a known direction does in it; else ""."""
+    qualifier = link.qualifier
+    if qualifier is None:
+        return ""
+    return SIDE_QUALIFIES if qualifier.pk == claim.pk else SIDE_QUALIFIED
+
+
+SIDE_QUALIFIES = "Qualifies (narrows) the other claim"
+SIDE_QUALIFIED = "Qualified (narrowed) by the other claim"
+DIRECTION_RECORDED = "Direction recorded: {first} qualifies {second}"
+
+
 def _get_link(public_id) -> ClaimLink:
-    return get_object_or_404(
-        ClaimLink.objects.select_related(
-            "left__document__source", "right__document__source", "left__created_by",
-            "right__created_by", "created_by",
-        ),
-        public_id=public_id,
-    )  # fmt: skip
+    return get_object_or_404(ClaimLink.objects.with_sides(texts=True), public_id=public_id)
 
 
-def _queue_for(request: HttpRequest) -> LinkFilter:
-    return LinkFilter(request.GET, queryset=review_queue(request.user))
+def _queue_for(request: HttpRequest) -> ReviewQueueFilter:
+    return ReviewQueueFilter(request.GET, queryset=review_queue(request.user))
 
 
 @require_GET
@@ -150,6 +253,7 @@ def link_detail(request: HttpRequest, public_id) -> HttpResponse:
     link = _get_link(public_id)
     context = _pair_context(link)
     context["can_review"] = can_review_link(request.user, link)
+    context["can_set_direction"] = not link.is_symmetric and can_change(request.user, link)
     context["my_review"] = next(
         (review for review in context["current_reviews"] if review.reviewer_id == request.user.pk),
         None,
@@ -159,6 +263,32 @@ def link_detail(request: HttpRequest, public_id) -> HttpResponse:
         context |= {"in_queue": True, "previous": previous, "following": following,
                     "queue_query": request.GET.urlencode()}  # fmt: skip
     return render(request, "claims/link_detail.html", context)
+
+
+@require_POST
+def link_direction(request: HttpRequest, public_id) -> HttpResponse:
+    """Record which claim of a qualifies link narrows the other (its author or an editor),
+    then back to the claim pair page."""
+    link = _get_link(public_id)
+    try:
+        link_update(
+            link=link, relation=link.relation, rationale=link.rationale,
+            version=_version(request.POST.get("version")),
+            qualifier=request.POST.get("qualifier") or "", user=request.user,
+        )  # fmt: skip
+    except ClaimPermissionDenied as error:
+        raise PermissionDenied(str(error)) from None
+    except ClaimError as error:
+        messages.error(request, str(error))
+    else:
+        first, second = (f"“{shorten(claim.statement, 80)}”" for claim in link.in_reading_order())
+        messages.success(request, DIRECTION_RECORDED.format(first=first, second=second))
+    return redirect(_with_query(link.get_absolute_url(), request.GET))
+
+
+def _version(value: str | None) -> object:
+    """A form's version field as the services take it: a whole number, else as given."""
+    return int(value) if value and value.isdigit() else value
 
 
 @require_POST
@@ -177,7 +307,10 @@ def link_review(request: HttpRequest, public_id) -> HttpResponse:
     except ClaimError as error:
         messages.error(request, str(error))
         return redirect(_with_query(link.get_absolute_url(), request.GET))
-    messages.success(request, f"Recorded: {review.get_verdict_display()}.")
+    messages.success(request, f"Recorded: {review.get_verdict_display()}.", extra_tags=UNDO_TAG)
+    # The message's Undo button (base.html) posts here.
+    withdraw = reverse("claims:review-withdraw", args=[review.public_id])
+    request.session[UNDO_SESSION_KEY] = _with_query(withdraw, request.GET)
     _, following = queue_neighbours(_queue_for(request).qs, link)
     if following is None:
         return redirect(_with_query(reverse("claims:review-queue"), request.GET))
@@ -186,6 +319,46 @@ def link_review(request: HttpRequest, public_id) -> HttpResponse:
 
 def _with_query(url: str, query) -> str:
     return f"{url}?{query.urlencode()}" if query else url
+
+
+# A "Recorded" message carries this tag, and the session the address of its Undo button.
+UNDO_TAG = "undo"
+UNDO_SESSION_KEY = "review_undo_url"
+
+
+@require_POST
+def review_withdraw_view(request: HttpRequest, public_id) -> HttpResponse:
+    """Withdraw one's verdict (the Undo of the "Recorded" message, or the key u) and go
+    back to its pair, in the queue when it was given there."""
+    review = get_object_or_404(Review.objects.select_related("link"), public_id=public_id)
+    try:
+        restored = review_withdraw(review=review, user=request.user)
+    except ClaimPermissionDenied as error:
+        raise PermissionDenied(str(error)) from None
+    except ClaimError as error:
+        messages.error(request, str(error))
+    else:
+        request.session.pop(UNDO_SESSION_KEY, None)
+        withdrawn = f"Withdrawn: your verdict “{review.get_verdict_display()}”."
+        if restored is not None:
+            withdrawn += f" Your earlier verdict, “{restored.get_verdict_display()}”, counts again."
+        messages.success(request, withdrawn)
+    return redirect(_with_query(review.link.get_absolute_url(), request.GET))
+
+
+@require_GET
+def my_verdicts(request: HttpRequest) -> HttpResponse:
+    """The pairs the reviewer has a current verdict on, newest verdict first, filterable,
+    each linking to its pair to revisit (and change the verdict)."""
+    if not can_review(request.user):
+        raise PermissionDenied(ERROR_NOT_REVIEWER)
+    mine = Review.objects.current().filter(reviewer=request.user).order_by("-created_at", "-pk")
+    filterset = MyVerdictFilter(request.GET, queryset=mine)
+    rows = Review.objects.select_related(
+        "link__left__document__source", "link__right__document__source"
+    ).defer("link__left__document__text", "link__right__document__text")
+    page = page_by_ids(request, filterset, rows.filter)
+    return render(request, "claims/my_verdicts.html", {"filter": filterset, "page": page})
 
 
 @require_GET
@@ -213,9 +386,23 @@ def review_dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def export_page(request: HttpRequest) -> HttpResponse:
-    """Choose a dataset and its filters; the form downloads from ``export_download``."""
+    """Choose a dataset and its filters; the form downloads from ``export_download`` or
+    prepares a file as a job (``export_prepare``), whose progress ``?job=`` shows here."""
     forms = [(dataset, _export_form(dataset, None)) for dataset in DATASETS.values()]
-    return render(request, "claims/export.html", {"forms": forms})
+    job = Job.objects.visible_to(request.user).filter(
+        public_id__in=_uuids(request.GET.getlist("job"))
+    ).select_related("requested_by").first()  # fmt: skip
+    return render(request, "claims/export.html", {"forms": forms, "job": job})
+
+
+def _uuids(values: list[str]) -> list[uuid.UUID]:
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return found
 
 
 def _export_form(dataset, data):
@@ -225,7 +412,7 @@ def _export_form(dataset, data):
 
 
 @require_GET
-def export_download(request: HttpRequest) -> HttpResponse:
+def export_download(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The chosen dataset as streamed CSV, filtered like its list page."""
     dataset = DATASETS.get(request.GET.get("dataset", ""))
     if dataset is None:
@@ -243,3 +430,28 @@ def export_download(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{export_filename(dataset)}"'
     return response
+
+
+@require_POST
+def export_prepare(request: HttpRequest) -> HttpResponse:
+    """The same CSV as ``export_download``, written by a job to a file to download later
+    (for exports too large to wait for); back to the Export page, which follows it."""
+    dataset = DATASETS.get(request.POST.get("dataset", ""))
+    if dataset is None:
+        raise Http404("No such dataset.")
+    filterset = filtered(dataset, request.POST)
+    if not filterset.is_valid():
+        forms = [
+            (other, _export_form(other, request.POST if other is dataset else None))
+            for other in DATASETS.values()
+        ]
+        return render(request, "claims/export.html", {"forms": forms}, status=400)
+    ignored = {"csrfmiddlewaretoken", "dataset", "excel"}
+    filters = {key: request.POST.getlist(key) for key in request.POST if key not in ignored}
+    job = job_start(
+        task=export_dataset, user=request.user, label=f"{dataset.label} as CSV",
+        request_id=getattr(request, "request_id", ""), dataset=dataset.name,
+        filters=filters,
+        excel=request.POST.get("excel") == "1",
+    )  # fmt: skip
+    return redirect(f"{reverse('claims:export')}?job={job.public_id}")

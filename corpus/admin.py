@@ -7,30 +7,28 @@ imported from and its source are read-only. Deleting a source or document that o
 still depend on is refused by the database (``PROTECT``); the admin shows its
 protected-objects page with the reason and what to do first (corpus.deletion)."""
 
+from typing import cast
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from corpus.deletion import ProtectedDeleteAdminMixin
-from corpus.models import Document, Source
+from corpus.models import Document, DocumentQuerySet, Source
 from corpus.resources import DocumentResource, SourceResource
+from crosscheck.admin import changelist_link
 from crosscheck.admin_import_export import ImportExportAdmin
+from crosscheck.history_admin import ReadOnlyHistoryAdmin
+from crosscheck.text import plural, shorten
 
+# The length of the text's preview on a document's page, the ellipsis of a cut included.
 TEXT_PREVIEW_LENGTH = 2000
 
 
-def _changelist_url(model, **filters) -> str:
-    query = "&".join(f"{key}={value}" for key, value in filters.items())
-    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-    return f"{url}?{query}" if query else url
-
-
 @admin.register(Source)
-class SourceAdmin(ProtectedDeleteAdminMixin, ImportExportAdmin, SimpleHistoryAdmin):
+class SourceAdmin(ProtectedDeleteAdminMixin, ImportExportAdmin, ReadOnlyHistoryAdmin):
     resource_classes = [SourceResource]
     list_display = ("name", "kind", "author", "date", "document_count", "created_at")
     list_filter = ("kind", "created_at")
@@ -59,15 +57,12 @@ class SourceAdmin(ProtectedDeleteAdminMixin, ImportExportAdmin, SimpleHistoryAdm
 
     @admin.display(description="documents", ordering="document_count")
     def document_count(self, obj: Source):
-        count = getattr(obj, "document_count", None)
-        if count is None or obj.pk is None:
-            return "—"
-        url = _changelist_url(Document, source__id__exact=obj.pk)
-        return format_html('<a href="{}">{}</a>', url, count)
+        count = getattr(obj, "document_count", None)  # counted by get_queryset
+        return "—" if count is None else changelist_link(count, Document, source__id__exact=obj.pk)
 
 
 @admin.register(Document)
-class DocumentAdmin(ProtectedDeleteAdminMixin, ImportExportAdmin, SimpleHistoryAdmin):
+class DocumentAdmin(ProtectedDeleteAdminMixin, ImportExportAdmin, ReadOnlyHistoryAdmin):
     resource_classes = [DocumentResource]
     list_display = (
         "title", "source", "language", "character_count", "original_format", "imported_by",
@@ -98,7 +93,8 @@ class DocumentAdmin(ProtectedDeleteAdminMixin, ImportExportAdmin, SimpleHistoryA
 
     def get_queryset(self, request: HttpRequest):
         # The size is computed by the database and the (possibly huge) text is not loaded.
-        return super().get_queryset(request).listing()
+        # ModelAdmin types it as a plain QuerySet: it is the manager's DocumentQuerySet.
+        return cast(DocumentQuerySet, super().get_queryset(request)).listing()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Documents enter through the Upload page or `import_documents`, which normalise
@@ -112,17 +108,14 @@ class DocumentAdmin(ProtectedDeleteAdminMixin, ImportExportAdmin, SimpleHistoryA
 
     @admin.display(description="claims")
     def claim_count(self, obj: Document):
-        from claims.models import Claim
-
-        count = Claim.objects.filter(document=obj).count()
-        url = _changelist_url(Claim, document__id__exact=obj.pk)
-        return format_html('<a href="{}">{} claim{}</a>', url, count, "" if count == 1 else "s")
+        count = obj.claims.count()  # the claims app's model, through the reverse relation
+        return changelist_link(plural(count, "claim"), obj.claims.model, document__id__exact=obj.pk)
 
     @admin.display(description="text")
     def text_preview(self, obj: Document):
         """The beginning of the text, read-only; the document page shows all of it."""
         text = obj.text
-        preview = text[:TEXT_PREVIEW_LENGTH] + ("…" if len(text) > TEXT_PREVIEW_LENGTH else "")
+        preview = shorten(text, TEXT_PREVIEW_LENGTH)
         return format_html(
             '<div class="document-text-preview">{}</div>'
             '<p><a href="{}">Read the whole document</a> ({} characters; the text is stored '

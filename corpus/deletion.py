@@ -11,13 +11,14 @@ instead of a server error. Nothing is deleted in either case."""
 
 from collections.abc import Iterable
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
 from corpus.models import Document, Source
+from crosscheck.text import plural
 
 ERROR_SOURCE_IN_USE = (
     "The source “{name}” cannot be deleted while it has {documents}. Delete its documents "
@@ -40,29 +41,24 @@ WARNING_TEXT_NOT_KEPT = (
 MAX_NAMED = 10
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
-
-
 def delete_refusal(obj: Source | Document) -> str | None:
     """Why ``obj`` cannot be deleted now, or None when nothing depends on it. Runs one
-    query (a source) or two (a document)."""
-    from claims.models import Claim, Evidence
-
+    query (a source) or two (a document). What points into a document is counted through
+    its reverse relations, so this layer imports nothing of the apps above it."""
     if isinstance(obj, Source):
         documents = Document.objects.filter(source=obj).count()
         if documents:
             return ERROR_SOURCE_IN_USE.format(
-                name=obj.name, documents=_count(documents, "document", "documents")
+                name=obj.name, documents=plural(documents, "document")
             )
         return None
-    claims = Claim.objects.filter(document=obj).count()
-    passages = Evidence.objects.filter(document=obj).count()
+    claims = obj.claims.count()
+    passages = obj.cited_passages.count()
     parts = []
     if claims:
-        parts.append(_count(claims, "claim", "claims"))
+        parts.append(plural(claims, "claim"))
     if passages:
-        parts.append(_count(passages, "evidence passage", "evidence passages"))
+        parts.append(plural(passages, "evidence passage"))
     if not parts:
         return None
     return ERROR_DOCUMENT_IN_USE.format(title=obj.title, dependents=" and ".join(parts))
@@ -78,7 +74,7 @@ def delete_refusals(objs: Iterable[Source | Document]) -> list[str]:
     return refusals
 
 
-class ProtectedDeleteAdminMixin:
+class ProtectedDeleteAdminMixin(admin.ModelAdmin):
     """For the admin of sources and documents (before ``ModelAdmin`` in the bases): a delete
     that the database would refuse is explained on Django's confirmation page, and one that
     becomes refused between the page and the database is a message, not a server error."""

@@ -2,20 +2,23 @@ import django_filters
 from django.db.models import Q
 
 from corpus.models import Document, Source, SourceKind
-from crosscheck.widgets import QuickSelect
+from crosscheck.filters import quick_select_filter
 
 # The longest search a list takes (a longer one is refused with a form error): SQLite
 # refuses LIKE patterns over 50,000 bytes, and no title or name is near this long.
 SEARCH_MAX_LENGTH = 200
 
 
+def source_filter(label: str = "Source", **options) -> django_filters.ModelChoiceFilter:
+    """A filter choosing one source by name (``options`` as ``quick_select_filter``'s)."""
+    return quick_select_filter(Source.objects.all(), label, **options)
+
+
 class DocumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", label="Title contains", max_length=SEARCH_MAX_LENGTH
     )
-    source = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(label_field="name"), queryset=Source.objects.all(), label="Source"
-    )
+    source = source_filter()
     kind = django_filters.ChoiceFilter(
         field_name="source__kind", choices=SourceKind.choices, label="Kind of source"
     )

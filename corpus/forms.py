@@ -15,6 +15,9 @@ from corpus.services import DocumentImportError, check_size, format_for_filename
 ERROR_NO_SOURCE = "Choose the source this document comes from, or name a new source."
 ERROR_BOTH_SOURCES = "Choose an existing source or name a new one, not both."
 ERROR_ONE_FILE = "Upload one file at a time: this request carried {count} files."
+ERROR_TOO_MANY_FILES = (
+    "Upload one file at a time: this request carried more than {limit} files, and none was read."
+)
 
 
 class DocumentUploadForm(forms.Form):
@@ -46,6 +49,23 @@ class DocumentUploadForm(forms.Form):
         help_text="A year (1934), year-month (1934-12) or date (1934-12-01).",
     )
 
+    def __init__(self, *args, refusal: str = "", **kwargs) -> None:
+        """``refusal``: why the request this form answers could not be read at all; the
+        form shows it as the file's error."""
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+
+    @classmethod
+    def too_many_files(cls) -> "DocumentUploadForm":
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return cls(refusal=ERROR_TOO_MANY_FILES.format(limit=limit))
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.refusal:
+            errors = self.errors.setdefault("file", self.error_class(renderer=self.renderer))
+            errors.append(self.refusal)
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         count = len(self.files.getlist(self.add_prefix("file")))
@@ -59,7 +79,8 @@ class DocumentUploadForm(forms.Form):
         return upload
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         has_existing = bool(cleaned.get("source"))
         has_new = bool((cleaned.get("new_source_name") or "").strip())
         if not has_existing and not has_new:

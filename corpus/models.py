@@ -150,7 +150,7 @@ class Document(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("corpus:document", args=[self.pk])
+        return reverse("claims:document", args=[self.pk])
 
     def clean(self) -> None:
         if not text_utils.is_normalised(self.text):

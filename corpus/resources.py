@@ -8,7 +8,6 @@ through the Upload page, which normalises them)."""
 from django.core.exceptions import ValidationError
 from tablib import Dataset
 
-from claims.exports import neutralise, restore
 from corpus import text as text_utils
 from corpus.models import Document, Source
 from crosscheck.resources import (
@@ -18,6 +17,8 @@ from crosscheck.resources import (
     person,
     text,
 )
+from crosscheck.roles import ANNOTATOR
+from crosscheck.spreadsheet import cell_pieces, neutralise, restore
 
 ERROR_CHECKSUM = (
     "The text does not match its checksum: it was changed after export (a spreadsheet may "
@@ -82,6 +83,11 @@ class SourceResource(CrosscheckResource):
         _raise_invalid(instance, exclude=["slug"])
 
 
+def _may_upload(user) -> bool:
+    """Who may be credited with importing a document: who may upload one."""
+    return user.has_perm("corpus.add_document")
+
+
 class DocumentResource(CrosscheckResource):
     checksum = text("checksum")
     source = key("source", Source, "slug", "source")
@@ -98,6 +104,7 @@ class DocumentResource(CrosscheckResource):
     required = ("source",)
     author_column = "imported_by"
     author_required = False  # documents imported by a command have no importer
+    author_may, author_role = staticmethod(_may_upload), ANNOTATOR
     created_column = "imported_at"
 
     class Meta(CrosscheckResource.Meta):
@@ -126,10 +133,9 @@ class DocumentResource(CrosscheckResource):
             return dataset
         texts = [restore(cell) for cell in dataset[TEXT_COLUMN]]
         del dataset[TEXT_COLUMN]
-        parts = [
-            [text[start : start + CELL_LIMIT] for start in range(0, len(text), CELL_LIMIT)]
-            for text in texts
-        ]
+        # Cut where the neutralised, XLSX-escaped cell still fits (control characters such
+        # as a page's form feed take several characters there).
+        parts = [cell_pieces(text, CELL_LIMIT) for text in texts]
         columns = max((len(cells) for cells in parts), default=1)
         for number in range(columns):
             header = TEXT_COLUMN if number == 0 else f"{TEXT_COLUMN}_{number + 1}"

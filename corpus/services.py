@@ -3,7 +3,7 @@
 from pathlib import PurePath
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
@@ -72,7 +72,7 @@ def document_import(
     source: Source,
     data: bytes,
     filename: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     title: str = "",
     language: str = Document.Language.ENGLISH,
 ) -> Document:

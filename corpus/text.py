@@ -15,6 +15,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 ERROR_EMPTY = "The file is empty: there is no text to import."
 ERROR_BLANK = "The file holds only white space: there is no text to import."
+ERROR_INVISIBLE = (
+    "The file holds only white space and invisible characters (such as zero-width spaces): "
+    "there is no text to import."
+)
 ERROR_BINARY = (
     "The file looks binary (it contains NUL bytes or other control bytes), not text. "
     "Upload a plain text (.txt), Markdown (.md) or HTML (.html) file."
@@ -87,9 +91,31 @@ def checksum(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Characters that show nothing, besides white space: controls and format characters (zero-
+# width space and joiners, word joiner, byte-order mark, direction marks, soft hyphen, tags)
+# by their category, and the other default-ignorable code points (the combining grapheme
+# joiner, Hangul fillers, Khmer and Mongolian invisible letters, variation selectors).
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf"})
+_INVISIBLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0000-\U000e0fff]"
+)
+
+
+def _shows(character: str) -> bool:
+    return not (
+        character.isspace()
+        or unicodedata.category(character) in _INVISIBLE_CATEGORIES
+        or _INVISIBLE.match(character)
+    )
+
+
 def require_text(text: str) -> str:
+    """Refuse a text with nothing to read: only white space, or only white space and
+    invisible characters (claims need something a reader can select)."""
     if not text.strip():
         raise TextError(ERROR_BLANK)
+    if not any(map(_shows, text)):
+        raise TextError(ERROR_INVISIBLE)
     return text
 
 

@@ -8,5 +8,4 @@ urlpatterns = [
     path("", views.document_list, name="documents"),
     path("sources/", views.source_list, name="sources"),
     path("documents/upload/", views.document_upload, name="upload"),
-    path("documents/<int:pk>/", views.document_detail, name="document"),
 ]

@@ -2,9 +2,24 @@ from functools import wraps
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 
-from crosscheck.roles import is_editor
+from crosscheck.permissions import can_use_admin
+
+
+def changelist_url(model: type[Model], **filters: int | str) -> str:
+    """The admin's list of ``model``, filtered by ``filters`` (``source__id__exact=7``)."""
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return f"{url}?{urlencode(filters)}" if filters else url
+
+
+def changelist_link(text: object, model: type[Model], **filters: int | str) -> str:
+    """``text`` as a link to the admin's list of ``model`` filtered by ``filters``."""
+    return format_html('<a href="{}">{}</a>', changelist_url(model, **filters), text)
 
 
 class CrosscheckAdminSite(admin.AdminSite):
@@ -13,9 +28,8 @@ class CrosscheckAdminSite(admin.AdminSite):
     index_title = "Curate the corpus"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        """Only staff in the editor group (or superusers) reach the admin."""
-        user = request.user
-        return user.is_active and user.is_staff and is_editor(user)
+        """Only staff who curate the corpus (editors, superusers) reach the admin."""
+        return can_use_admin(request.user)
 
     def admin_view(self, view, cacheable=False):
         """A signed-in user who is not an editor gets 403 (the admin's own answer, its

@@ -1,7 +1,7 @@
-import os
-
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crosscheck.settings")
+from crosscheck.env import load_server_settings
+
+load_server_settings()
 
 application = get_asgi_application()

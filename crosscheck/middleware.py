@@ -50,7 +50,9 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
+        # An attribute of our own on Django's request, as middleware sets ``request.user``
+        # (read back by RequestIdFilter); HttpRequest's type does not declare it.
+        request.request_id = request_id  # type: ignore[attr-defined]
         token = _current_request_id.set(request_id)
         try:
             response = self.get_response(request)

@@ -7,7 +7,7 @@ claims, links, evidence and reviews by their public ids, people by their usernam
 - **Natural keys** are resolved without a query per row: ``before_import`` reads every key
   a column holds and loads the objects they name in one query per column (``NaturalKey``).
 - **Spreadsheet safety**: every text cell is neutralised on export, in every format, with
-  the same rule as the CSV exports (``claims.exports.neutralise``), and restored on import,
+  the same rule as the CSV exports (``crosscheck.spreadsheet``), and restored on import,
   so a round trip gives back exactly what was exported.
 - **All or nothing**: each import runs in one transaction; a file with any bad row imports
   nothing and the preview names the row and the reason.
@@ -19,7 +19,7 @@ claims, links, evidence and reviews by their public ids, people by their usernam
   passage, for one, never changes). A row that changes nothing is reported as skipped.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
@@ -29,7 +29,8 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 
-from claims.exports import neutralise, restore
+from crosscheck.spreadsheet import neutralise, restore
+from crosscheck.text import shorten
 
 ERROR_UNKNOWN_KEY = "No {thing} “{key}” in this Crosscheck."
 ERROR_UNKNOWN_USER = (
@@ -44,6 +45,14 @@ ERROR_DATETIME = (
 )
 ERROR_KEY_MISSING = "The {column} column is empty; every row needs it."
 ERROR_NO_AUTHOR = "The {column} column is empty; with authors kept, every row needs one."
+ERROR_AUTHOR_ROLE = (
+    "“{user}” cannot be credited with {things}: that needs the {role} role, which the account "
+    "does not have. Give it the role, or import without keeping the authors recorded in the file."
+)
+ERROR_AUTHOR_INACTIVE = (
+    "“{user}” cannot be credited with {things}: the account is deactivated. Reactivate it, or "
+    "import without keeping the authors recorded in the file."
+)
 
 
 class SafeText(widgets.CharWidget):
@@ -224,6 +233,10 @@ class CrosscheckResource(resources.ModelResource):
     # keep_provenance an empty author cell gives None; documents may have none).
     required: tuple[str, ...] = ()
     author_required = True
+    # Whom a file may credit with a new object (``author_column``, with keep_provenance):
+    # a rule of crosscheck.permissions (staticmethod), and the role that grants it.
+    author_may: Callable | None = None
+    author_role = ""
     created_column: str | None = None
     # Columns the preview shows in full; a document's text is left out of the comparison.
     summary_excluded: tuple[str, ...] = ()
@@ -326,8 +339,21 @@ class CrosscheckResource(resources.ModelResource):
             if values.get(column) is None:
                 raise ValidationError({column: ERROR_KEY_MISSING.format(column=column)})
         if author is None and self.author_required:
-            column = self.author_column
+            column = self.author_column or "__all__"  # every resource needing one names it
             raise ValidationError({column: ERROR_NO_AUTHOR.format(column=column)})
+        named = self.author_column if self.keep_provenance else None
+        if author is not None and named and named in values:
+            self.check_author(author, named)
+
+    def check_author(self, author, column: str) -> None:
+        """Refuse to credit a user the file names with what their role may not create."""
+        if self.author_may is None or self.author_may(author):
+            return
+        message = ERROR_AUTHOR_ROLE if author.is_active else ERROR_AUTHOR_INACTIVE
+        things = self._meta.model._meta.verbose_name_plural
+        user = author.get_username()
+        error = message.format(user=user, things=things, role=self.author_role)
+        raise ValidationError({column: error})
 
     def build(self, instance, values: dict, author) -> None:
         raise NotImplementedError
@@ -345,7 +371,7 @@ class CrosscheckResource(resources.ModelResource):
             given = field.widget.render(values[name]) if values[name] is not None else ""
             if str(stored) != str(given):
                 errors[name] = ERROR_FIXED.format(
-                    column=field.column_name, given=_short(given), stored=_short(stored)
+                    column=field.column_name, given=shorten(str(given)), stored=shorten(str(stored))
                 )
         if errors:
             raise ValidationError(errors)
@@ -385,8 +411,3 @@ class CrosscheckResource(resources.ModelResource):
                     **{self.created_column: created}
                 )
                 setattr(instance, self.created_column, created)
-
-
-def _short(value, limit: int = 60) -> str:
-    value = str(value)
-    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -3,9 +3,9 @@
 ``ROLE_PERMISSIONS`` is the one table of who may do what; ``roles_sync`` makes the groups
 match it after every ``migrate`` (and after the test suite's database flushes), the same
 way Django keeps its own permissions in step with the models. It only adds: a permission
-an editor granted by hand in the admin stays."""
+a superuser granted by hand in the admin stays."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 ANNOTATOR = "annotator"
@@ -16,7 +16,10 @@ ROLES = (ANNOTATOR, REVIEWER, EDITOR)
 _READ = [
     "corpus.view_source", "corpus.view_document", "claims.view_claim", "claims.view_topic",
     "claims.view_claimlink", "claims.view_evidence", "claims.view_review",
+    "discussion.view_comment",
 ]  # fmt: skip
+# Every role takes part in the discussion of claim pairs (its own comments: by owner).
+_DISCUSS = ["discussion.add_comment"]
 
 # The admin's import and export of each model, held separately (crosscheck.admin_import_export).
 _IMPORT_EXPORT = [
@@ -33,16 +36,24 @@ _IMPORT_EXPORT = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    # Annotators change and delete their own claims: checked by owner in claims.services.
-    ANNOTATOR: [*_READ, "corpus.add_source", "corpus.add_document", "claims.add_claim"],
-    REVIEWER: [*_READ, "claims.add_review"],
+    # Annotators change and delete their own claims: checked by owner (crosscheck.permissions).
+    ANNOTATOR: [
+        *_READ,
+        *_DISCUSS,
+        "corpus.add_source",
+        "corpus.add_document",
+        "claims.add_claim",
+    ],
+    REVIEWER: [*_READ, *_DISCUSS, "claims.add_review"],
     EDITOR: [
         *_READ,
+        *_DISCUSS,
+        "discussion.delete_comment",  # anyone's comment
         "corpus.add_source",
         "corpus.change_source",
         "corpus.delete_source",
         "corpus.add_document",
-        "corpus.change_document",
+        "corpus.change_document",  # also opens the admin (crosscheck.permissions.CURATE)
         "corpus.delete_document",
         "claims.add_claim",
         "claims.change_claim",
@@ -56,11 +67,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "claims.change_evidence",
         "claims.delete_evidence",
         *_IMPORT_EXPORT,
+        # Every person's background jobs: see them, download their files, cancel them.
+        "jobs.view_job",
+        "jobs.change_job",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
+        # Groups are read-only to editors: only a superuser changes a role (users_admin).
         "auth.view_group",
-        "auth.change_group",
     ],
 }
 
@@ -75,18 +89,3 @@ def roles_sync() -> None:
             app_label, codename = dotted.split(".")
             wanted |= Q(content_type__app_label=app_label, codename=codename)
         group.permissions.add(*Permission.objects.filter(wanted))
-
-
-def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
-    """True when the user is active and in the group (superusers hold every role).
-
-    Runs one query per call unless the user's groups were prefetched."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name=role).exists()
-
-
-def is_editor(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return has_role(user, EDITOR)

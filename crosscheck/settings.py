@@ -1,11 +1,14 @@
 """Crosscheck settings, read from the environment (see the README's "Settings" table).
 
 Production is the default: DEBUG is off and SECRET_KEY is required unless DEBUG=1.
+A `.env` file beside manage.py (`make run` writes one) fills in what the environment
+leaves unset; CROSSCHECK_ENV_FILE names another file, or none when empty.
 """
 
 import base64
 import hashlib
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,9 +16,10 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from crosscheck.env import env_bool, env_int, env_list
+from crosscheck.env import env_bool, env_int, env_list, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+load_env_file(BASE_DIR / ".env")
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -46,9 +50,17 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    # The JSON API's description (crosscheck.api); listed for its Swagger UI static files.
+    "ninja",
     "crosscheck.apps.CrosscheckConfig",
     "corpus",
     "claims",
+    # Comments on claim pairs and each person's inbox (a feature app above claims).
+    "discussion",
+    # Background jobs (django-tasks, the backport of Django 6's django.tasks): see TASKS.
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -89,10 +101,23 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "crosscheck.wsgi.application"
 
+# How many seconds a database connection outlives its request, for the next request of the
+# same thread. The development server (runserver, or DEBUG) runs each request in a new
+# thread, where a kept connection would outlive its thread: 200 parallel requests held 200
+# connections, past PostgreSQL's max_connections (100), and failed. There each request
+# closes its own. A production server's few, long-lived workers keep theirs for a minute,
+# checked before reuse, so one the database dropped is replaced instead of failing a request.
+_DEVELOPMENT_SERVER = DEBUG or sys.argv[1:2] == ["runserver"]
+CROSSCHECK_DB_CONN_MAX_AGE = env_int("CROSSCHECK_DB_CONN_MAX_AGE", 0 if _DEVELOPMENT_SERVER else 60)
+
 _database_url = os.environ.get("DATABASE_URL", "").strip()
 if _database_url:
     try:
-        _database = dj_database_url.parse(_database_url, conn_max_age=60)
+        _database = dj_database_url.parse(
+            _database_url,
+            conn_max_age=CROSSCHECK_DB_CONN_MAX_AGE,
+            conn_health_checks=CROSSCHECK_DB_CONN_MAX_AGE > 0,
+        )
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
     if _database.get("ENGINE") not in {
@@ -105,7 +130,7 @@ if _database_url:
 else:
     _database = {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
+        "NAME": str(BASE_DIR / "db.sqlite3"),
         # Wait for a writer instead of failing at once when two requests write together.
         "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
     }
@@ -139,6 +164,10 @@ AXES_RESET_ON_SUCCESS = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "corpus:documents"
 LOGOUT_REDIRECT_URL = "login"
+
+# The list filters' empty choice (django-filter; QuickSelect reads it from the field): a
+# filter left at it matches any value.
+FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -212,14 +241,18 @@ if HTTPS:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "crosscheck.middleware.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "crosscheck.middleware.RequestIdFilter"},
+        # While a job runs: the id of the request that started it (jobs.log).
+        "job_request_id": {"()": "jobs.log.JobRequestIdFilter"},
+    },
     "formatters": {
         "request_id": {"format": "%(levelname)s [%(request_id)s] %(name)s: %(message)s"}
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id"],
+            "filters": ["request_id", "job_request_id"],
             "formatter": "request_id",
         }
     },
@@ -230,7 +263,7 @@ CSRF_FAILURE_VIEW = "crosscheck.jsonapi.csrf_failure"
 
 # The admin shows each object's history; changing an object back to an old version would
 # bypass the services' checks, so the history is read-only (deleted claims and links are
-# restored through claims.history instead).
+# restored through claims.restores instead).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # How many agreeing current reviews confirm or reject a claim link.
@@ -243,3 +276,35 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # The largest file an import takes, in bytes (default 20 MB).
 CROSSCHECK_MAX_IMPORT_BYTES = env_int("CROSSCHECK_MAX_IMPORT_BYTES", 20 * 1024 * 1024, minimum=1)
+
+# Background jobs (the jobs app; README "Background jobs"). The default engine queues tasks
+# in the app's own database (django-tasks-db): nothing else to run but `manage.py
+# db_worker`. CROSSCHECK_TASKS_BACKEND=rq queues them in Redis (REDIS_URL) for
+# `manage.py rqworker` instead (django-tasks-rq).
+CROSSCHECK_TASKS_BACKEND = os.environ.get("CROSSCHECK_TASKS_BACKEND", "database").strip()
+if CROSSCHECK_TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif CROSSCHECK_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    RQ_QUEUES = {
+        "default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")},
+    }
+else:
+    raise ImproperlyConfigured(
+        f"CROSSCHECK_TASKS_BACKEND={CROSSCHECK_TASKS_BACKEND!r}: use database or rq."
+    )
+# Result files of jobs: a private folder, outside the static files, served only to the
+# person who asked and to editors, and removed after this many days (`purge_jobs`).
+CROSSCHECK_JOB_FILES_DIR = Path(
+    os.environ.get("CROSSCHECK_JOB_FILES_DIR", "").strip() or BASE_DIR / "job-files"
+)
+CROSSCHECK_JOB_RESULT_DAYS = env_int("CROSSCHECK_JOB_RESULT_DAYS", 7, minimum=1)
+# A running job's worker on another machine counts as lost after this long without a
+# heartbeat (written every CROSSCHECK_JOB_HEARTBEAT_SECONDS; PostgreSQL).
+CROSSCHECK_JOB_HEARTBEAT_SECONDS = env_int("CROSSCHECK_JOB_HEARTBEAT_SECONDS", 10, minimum=1)
+CROSSCHECK_JOB_STALE_SECONDS = env_int("CROSSCHECK_JOB_STALE_SECONDS", 120, minimum=2)
+# The admin's exports of more rows than this, and every confirmed admin import of more rows
+# than this, run as jobs; smaller ones answer at once.
+CROSSCHECK_EXPORT_JOB_ROWS = env_int("CROSSCHECK_EXPORT_JOB_ROWS", 5000)
+CROSSCHECK_IMPORT_JOB_ROWS = env_int("CROSSCHECK_IMPORT_JOB_ROWS", 1000)

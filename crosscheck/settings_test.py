@@ -1,8 +1,11 @@
 """Settings for the test suite: the production settings with a throwaway key, plain HTTP
-for the live server the browser tests drive, and a fast password hasher."""
+for the live server the browser tests drive, and a fast password hasher. A developer's
+`.env` is never read, so the suite behaves the same on a fresh clone and in CI."""
 
 import os
 
+# Set, not defaulted, and inherited by the settings the tests load in child processes.
+os.environ["CROSSCHECK_ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "test-suite-only-key-0f3b8d6e2c4a9157e8b0d2f4a6c8e0b2")
 os.environ.setdefault("HTTPS", "0")
 

@@ -19,7 +19,7 @@ def is_local_path(url: str) -> bool:
     return bool(_LOCAL_PATH.fullmatch(url)) and bool(_LOCAL_START.match(unquote(url)))
 
 
-class LocalNextMixin:
+class LocalNextMixin(auth_views.RedirectURLMixin):
     """Follow ``next`` only to a path on this site; anything else lands on the default page.
     Django's own check (same host and scheme) runs first."""
 
@@ -42,6 +42,10 @@ urlpatterns = [
     path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("corpus/", include("corpus.urls")),
     path("", include("claims.urls")),
+    path("", include("discussion.urls")),
+    path("", include("jobs.urls")),
+    # The JSON API's description (OpenAPI) and its docs page: crosscheck.api.
+    path("", include("crosscheck.api")),
     path("admin/", admin.site.urls),
 ]
 

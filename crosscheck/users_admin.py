@@ -6,13 +6,21 @@ no "Delete selected" action. "Deactivate the selected users" turns the account o
 (no sign-in, no role; the work keeps showing its author), "Reactivate" turns it back on,
 and each is recorded in the user's admin history with who did it.
 
+Editors give people roles, nothing more: only a superuser changes a group or its
+permissions, makes a superuser, grants a user a permission, or puts a user in a group
+outside the roles (``crosscheck.roles.ROLES``), so the admin is no path past one's role.
+
 Imported from an app's ``ready()`` once every app's admin module has been imported, so it
-replaces the ``UserAdmin`` that ``django.contrib.auth.admin`` registered."""
+replaces the ``UserAdmin`` and ``GroupAdmin`` that ``django.contrib.auth.admin`` registered."""
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
+
+from crosscheck.roles import ROLES
+from crosscheck.text import plural
 
 User = get_user_model()
 
@@ -25,10 +33,6 @@ ERROR_NOT_YOURSELF = "You cannot deactivate your own account; ask another editor
 ERROR_SUPERUSER = "Only a superuser can deactivate or reactivate the superuser “{username}”."
 LOG_DEACTIVATED = "Deactivated."
 LOG_REACTIVATED = "Reactivated."
-
-
-def _users(count: int) -> str:
-    return f"{count} user{'' if count == 1 else 's'}"
 
 
 class CrosscheckUserAdmin(UserAdmin):
@@ -53,6 +57,21 @@ class CrosscheckUserAdmin(UserAdmin):
             return readonly
         # Only a superuser hands out superuser status or permissions outside the roles.
         return (*readonly, "is_superuser", "user_permissions")
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            # An editor hands out the roles; a group a superuser made may hold anything.
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLES).order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        """Keep the groups outside the roles that an editor's form cannot show (it offers
+        the roles only): the form's save would drop them."""
+        kept = []
+        if change and not request.user.is_superuser and "groups" in form.cleaned_data:
+            kept = list(form.instance.groups.exclude(name__in=ROLES))
+        super().save_related(request, form, formsets, change)
+        form.instance.groups.add(*kept)
 
     def get_actions(self, request: HttpRequest):
         actions = super().get_actions(request)
@@ -88,12 +107,29 @@ class CrosscheckUserAdmin(UserAdmin):
             changed += 1
         if changed:
             message = MESSAGE_REACTIVATED if active else MESSAGE_DEACTIVATED
-            self.message_user(request, message.format(users=_users(changed)), messages.SUCCESS)
+            self.message_user(
+                request, message.format(users=plural(changed, "user")), messages.SUCCESS
+            )
         elif not queryset.filter(is_active=not active).exists():
             state = "active" if active else "inactive"
             self.message_user(request, MESSAGE_NOTHING_TO_DO.format(state=state), messages.INFO)
 
 
-if admin.site.is_registered(User):
-    admin.site.unregister(User)
-admin.site.register(User, CrosscheckUserAdmin)
+class CrosscheckGroupAdmin(GroupAdmin):
+    """The groups are the roles and their permissions: editors see them, read-only; only a
+    superuser adds, changes or deletes one (whatever permissions a group was given)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+for model, model_admin in ((User, CrosscheckUserAdmin), (Group, CrosscheckGroupAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -7,6 +7,7 @@ from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 
 class QuickSelect(forms.Select):
@@ -28,8 +29,8 @@ class QuickSelect(forms.Select):
         field = choices.field
         if field.empty_label is not None:
             yield "", field.empty_label
-        if getattr(field, "null_label", None) is not None:  # django-filter's "no value"
-            yield field.null_value, field.null_label
+        if isinstance(field, FilterModelChoiceField) and field.null_label is not None:
+            yield field.null_value, field.null_label  # django-filter's "no value" option
         yield from choices.queryset.values_list("pk", self.label_field)
 
     def render(self, name, value, attrs=None, renderer=None):

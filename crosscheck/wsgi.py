@@ -1,7 +1,7 @@
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crosscheck.settings")
+from crosscheck.env import load_server_settings
+
+load_server_settings()
 
 application = get_wsgi_application()

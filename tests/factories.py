@@ -166,3 +166,10 @@ def make_annotated_corpus(owner=None):
         review=make_review(link, "confirmed"),
         topic=Topic.objects.get(name="Economy"),
     )
+
+
+def make_comment(link=None, text: str = "Worth a second look.", *, user=None):
+    """A comment through ``discussion.services.comment_post``, by a new annotator unless given."""
+    from discussion.services import comment_post
+
+    return comment_post(link=link or make_link(), text=text, user=user or make_user("annotator"))

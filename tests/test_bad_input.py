@@ -27,7 +27,7 @@ from django.utils.html import escape
 
 from claims.models import Claim, ClaimLink, Evidence, Review, Topic
 from claims.services import ERROR_URL_INVISIBLE
-from corpus.forms import ERROR_ONE_FILE
+from corpus.forms import ERROR_ONE_FILE, ERROR_TOO_MANY_FILES
 from corpus.models import Document, Source
 from corpus.text import ERROR_UTF16
 from tests.factories import make_user
@@ -403,12 +403,14 @@ def test_several_files_in_one_upload_are_refused_and_none_is_stored(world):
     assert stored() == before
 
 
-def test_more_files_than_django_takes_is_a_bad_request_not_a_server_error(world):
+def test_more_files_than_django_takes_get_the_form_and_a_message_not_a_server_error(world):
     before = stored()
     files = [SimpleUploadedFile(f"f{n}.txt", b"x") for n in range(101)]
     response = upload(world, files)
     assert response.status_code == 400
-    assert "Bad request" in response.content.decode()
+    content = response.content.decode()
+    assert escape(ERROR_TOO_MANY_FILES.format(limit=100)) in content
+    assert 'type="file"' in content
     assert stored() == before
 
 

@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from import_export.formats.base_formats import JSON, XLSX
 
-from claims.exports import FORMULA_TRIGGERS, neutralise
 from claims.models import Claim, ClaimLink, Evidence, Review, Topic
 from claims.resources import ClaimResource, EvidenceResource, LinkResource, ReviewResource
 from claims.services import claim_update
@@ -24,6 +23,8 @@ from corpus.models import Document, Source
 from corpus.resources import DocumentResource, SourceResource
 from corpus.seeds import load_seeds
 from crosscheck.admin_import_export import LongCellCSV as CSV
+from crosscheck.resources import ERROR_AUTHOR_INACTIVE, ERROR_AUTHOR_ROLE
+from crosscheck.spreadsheet import FORMULA_TRIGGERS, neutralise
 from tests.factories import (
     add_role,
     make_claim,
@@ -575,3 +576,72 @@ def test_admin_export_queries_do_not_grow_with_the_rows(client):
     few = export_queries()
     add_claims(120)
     assert export_queries() == few
+
+
+# --- Whom an import may credit -------------------------------------------------------------
+
+# Each model's author column and the role its author needs (as a permission: any account
+# that holds it may be credited, whatever its groups are called).
+CREDITED = [
+    (Claim, ClaimResource, "created_by", "annotator", "claims.add_claim"),
+    (ClaimLink, LinkResource, "created_by", "annotator", "claims.add_claim"),
+    (Evidence, EvidenceResource, "created_by", "annotator", "claims.add_claim"),
+    (Review, ReviewResource, "reviewer", "reviewer", "claims.add_review"),
+    (Document, DocumentResource, "imported_by", "annotator", "corpus.add_document"),
+]
+
+
+def _emptied(model) -> None:
+    """Delete every object of ``model``, and first what depends on it."""
+    order = [Review, Evidence, ClaimLink, Claim, Document]
+    for each in order[: order.index(model) + 1]:
+        each.objects.all().delete()
+
+
+@pytest.mark.parametrize(
+    ("model", "resource", "column", "role", "permission"),
+    CREDITED,
+    ids=[model.__name__ for model, *_ in CREDITED],
+)
+def test_kept_authors_must_hold_the_role_of_what_they_are_credited_with(
+    corpus, model, resource, column, role, permission
+):
+    editor = make_user("editor")
+    data = export_bytes(resource, CSV, model.objects.order_by("pk")[:1])
+    _emptied(model)
+    other_role = "annotator" if role == "reviewer" else "reviewer"
+    outsider = make_user(other_role, username="outsider")
+
+    result = import_bytes(resource, CSV, with_cell(data, column, "outsider"), user=editor)
+
+    assert model.objects.count() == 0
+    things = model._meta.verbose_name_plural
+    message = ERROR_AUTHOR_ROLE.format(user="outsider", things=things, role=role)
+    errors = errors_of(result)
+    assert errors and all(message in error for error in errors), errors
+
+    # Holding the permission is what counts, not a group's name.
+    outsider.user_permissions.add(_permission(permission))
+    result = import_bytes(resource, CSV, with_cell(data, column, "outsider"), user=editor)
+    assert not errors_of(result)
+    assert set(model.objects.values_list(f"{column}__username", flat=True)) == {"outsider"}
+
+
+def test_a_deactivated_account_is_not_credited_with_new_work(corpus):
+    editor = make_user("editor")
+    data = export_bytes(ClaimResource, CSV)
+    _emptied(Claim)
+    make_user("annotator", username="leaver", is_active=False)
+
+    result = import_bytes(ClaimResource, CSV, with_cell(data, "created_by", "leaver"), user=editor)
+
+    assert Claim.objects.count() == 0
+    message = ERROR_AUTHOR_INACTIVE.format(user="leaver", things="claims")
+    assert all(message in error for error in errors_of(result)), errors_of(result)
+
+
+def _permission(dotted: str):
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)

@@ -9,7 +9,8 @@ from django.contrib.admin import options as admin_options
 from django.urls import reverse
 
 from claims.errors import ClaimError
-from claims.history import (
+from claims.models import Claim, ClaimLink, Evidence, Review
+from claims.restores import (
     ERROR_EVIDENCE_CLAIM_GONE,
     ERROR_EVIDENCE_LINK_GONE,
     ERROR_NOT_DELETED,
@@ -18,7 +19,6 @@ from claims.history import (
     evidence_restore,
     link_restore,
 )
-from claims.models import Claim, ClaimLink, Evidence, Review
 from claims.services import claim_delete, evidence_delete, link_delete
 from corpus.deletion import (
     ERROR_DOCUMENT_IN_USE,
@@ -180,7 +180,7 @@ def test_a_delete_refused_by_the_database_meanwhile_is_a_message(
 
 
 def test_no_page_outside_the_admin_deletes_a_document(editor_client, corpus):
-    url = reverse("corpus:document", args=[corpus.claimed.pk])
+    url = reverse("claims:document", args=[corpus.claimed.pk])
     assert editor_client.delete(url).status_code == 405
     assert editor_client.post(url, {"delete": "1"}).status_code == 405
     assert Document.objects.filter(pk=corpus.claimed.pk).exists()

@@ -3,7 +3,7 @@ JSON endpoint, filter, typeahead and export.
 
 Reading is shared (anyone signed in sees everyone's work); writing is not: only the owner
 (while still an annotator) or an editor changes or deletes a claim, link or evidence item
-(``claims.services.can_change``), a reviewer writes no claims, and reviews are written only
+(``crosscheck.permissions.can_change``), a reviewer writes no claims, and reviews are written only
 by ``claims.reviewing.review_submit``, each reviewer their own."""
 
 import csv

@@ -35,7 +35,13 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
-from tests.factories import PASSWORD, make_annotated_corpus, make_user
+from tests.factories import (
+    PASSWORD,
+    make_annotated_corpus,
+    make_comment,
+    make_review,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +98,19 @@ def _link(w) -> dict:
     return {"public_id": w.link.public_id}
 
 
+def _job(w) -> dict:
+    from django.utils import timezone
+
+    from jobs.models import Job, JobState
+
+    now = timezone.now()
+    job = Job.objects.create(
+        requested_by=w.owner, kind="admin_export", label="Export", state=JobState.DONE,
+        started_at=now, finished_at=now, result_path="not-on-disk.csv",
+    )  # fmt: skip
+    return {"public_id": job.public_id}
+
+
 EXPECTED: dict[str, Row] = {
     "home": Row({"GET": READ, "POST": READ}),
     "login": Row(
@@ -103,7 +122,7 @@ EXPECTED: dict[str, Row] = {
     "corpus:documents": Row({"GET": READ, "POST": WRONG_METHOD}),
     "corpus:sources": Row({"GET": READ, "POST": WRONG_METHOD}),
     "corpus:upload": Row({"GET": ANNOTATE, "POST": ANNOTATE}, data={"POST": _upload}),
-    "corpus:document": Row(
+    "claims:document": Row(
         {"GET": READ, "POST": WRONG_METHOD}, kwargs=lambda w: {"pk": w.document.pk}
     ),
     "claims:list": Row(
@@ -115,16 +134,59 @@ EXPECTED: dict[str, Row] = {
         kwargs=lambda w: {"document_id": w.document.pk},
         data={"POST": _claim_body},
     ),
+    "claims:links": Row(
+        {"GET": READ, "POST": WRONG_METHOD},
+        data={"GET": lambda w: {"q": "says", "source": w.source.pk, "sort": "relation"}},
+    ),
     "claims:link": Row({"GET": READ, "POST": WRONG_METHOD}, kwargs=_link),
     "claims:link-review": Row(
         {"GET": WRONG_METHOD, "POST": REVIEW},
         kwargs=_link,
         data={"POST": lambda w: {"verdict": "confirmed", "note": "Checked."}},
     ),
+    "claims:link-direction": Row(
+        {"GET": WRONG_METHOD, "POST": ANNOTATE},
+        kwargs=_link,
+        data={"POST": lambda w: {"qualifier": str(w.claim.public_id), "version": w.link.version}},
+    ),
     "claims:review-queue": Row({"GET": REVIEW, "POST": WRONG_METHOD}),
+    "claims:my-verdicts": Row(
+        {"GET": REVIEW, "POST": WRONG_METHOD}, data={"GET": lambda w: {"q": "says"}}
+    ),
+    # Only the reviewer who gave a verdict withdraws it (the world's is the reviewer's).
+    "claims:review-withdraw": Row(
+        {"GET": WRONG_METHOD, "POST": (NO, NO, NO, OK, NO)},
+        kwargs=lambda w: {"public_id": w.own_review.public_id},
+    ),
+    # The discussion: every role comments; only the author edits (the world's comment is
+    # the annotator's), the author or an editor deletes. Everyone signed in has an inbox;
+    # another person's item is not found (404, past the checks).
+    "discussion:comment-post": Row(
+        {"GET": WRONG_METHOD, "POST": (NO, NO, OK, OK, OK)},
+        kwargs=_link,
+        data={"POST": lambda w: {"text": "A comment."}},
+    ),
+    "discussion:comment-edit": Row(
+        {"GET": WRONG_METHOD, "POST": (NO, NO, OK, NO, NO)},
+        kwargs=lambda w: {"public_id": w.comment.public_id},
+        data={"POST": lambda w: {"text": "Changed.", "version": w.comment.version}},
+    ),
+    "discussion:comment-delete": Row(
+        {"GET": WRONG_METHOD, "POST": (NO, NO, OK, NO, OK)},
+        kwargs=lambda w: {"public_id": w.comment.public_id},
+    ),
+    "discussion:inbox": Row({"GET": READ, "POST": WRONG_METHOD}),
+    "discussion:inbox-read-all": Row({"GET": WRONG_METHOD, "POST": READ}),
+    "discussion:inbox-read": Row(
+        {"GET": WRONG_METHOD, "POST": READ},
+        kwargs=lambda w: {"public_id": w.inbox_item.public_id},
+    ),
     "claims:export": Row({"GET": READ, "POST": WRONG_METHOD}),
     "claims:export-download": Row(
         {"GET": READ, "POST": WRONG_METHOD}, data={"GET": lambda w: {"dataset": "claims"}}
+    ),
+    "claims:export-prepare": Row(
+        {"GET": WRONG_METHOD, "POST": READ}, data={"POST": lambda w: {"dataset": "claims"}}
     ),
     "claims:review-dashboard": Row({"GET": READ, "POST": WRONG_METHOD}),
     "claims:api-claim-search": Row(
@@ -179,6 +241,16 @@ EXPECTED: dict[str, Row] = {
             "DELETE": lambda w: {"version": w.claim_evidence.version},
         },
     ),
+    # The JSON API's description (OpenAPI) and its docs page: anyone signed in.
+    "api-schema": Row({"GET": READ, "POST": WRONG_METHOD}),
+    "api-docs": Row({"GET": READ, "POST": WRONG_METHOD}),
+    # Jobs: one's own, and everyone's for editors. The world's job (the annotator's) has
+    # finished; its file is not on disk, so a download past the checks answers 404.
+    "jobs:list": Row({"GET": READ, "POST": WRONG_METHOD}),
+    "jobs:detail": Row({"GET": ANNOTATE, "POST": WRONG_METHOD}, kwargs=_job),
+    "jobs:cancel": Row({"GET": WRONG_METHOD, "POST": ANNOTATE}, kwargs=_job),
+    "jobs:download": Row({"GET": ANNOTATE, "POST": WRONG_METHOD}, kwargs=_job),
+    "jobs:api-job": Row({"GET": ANNOTATE, "POST": WRONG_METHOD}, kwargs=_job),
     # The admin: every address under /admin/ by one rule, ADMIN_RULE below; only the
     # addresses it does not fit are listed here.
     "admin:login": Row({"GET": PUBLIC, "POST": PUBLIC}),
@@ -322,8 +394,20 @@ def world(django_db_setup, django_db_blocker):
         for role, user in users.items():
             if user is not None:
                 clients[role].force_login(user)
-        yield SimpleNamespace(**vars(corpus), users=users, clients=clients)
+        discussion = _discussion(corpus, users)
+        yield SimpleNamespace(**vars(corpus), **discussion, users=users, clients=clients)
         transaction.set_rollback(True)
+
+
+def _discussion(corpus, users) -> dict:
+    """The reviewer's verdict on the world's link (it needs evidence, which tells its
+    proposer, the annotator), and the annotator's comment on it."""
+    from discussion.models import InboxItem
+
+    own_review = make_review(corpus.link, "needs_evidence", user=users["reviewer"])
+    comment = make_comment(corpus.link, "What does the annex say?", user=corpus.owner)
+    inbox_item = InboxItem.objects.get(recipient=corpus.owner, comment=None)
+    return {"own_review": own_review, "comment": comment, "inbox_item": inbox_item}
 
 
 def _sign_in_records(username: str) -> None:

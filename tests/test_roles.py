@@ -49,3 +49,15 @@ def test_an_editor_reaches_the_admin(editor_client):
 def test_others_do_not_reach_the_admin_even_when_staff(client, role):
     client.force_login(make_user(role, is_staff=True))
     assert client.get(reverse("admin:index")).status_code == 403
+
+
+def test_the_admin_opens_to_the_permission_of_curating_whatever_the_group_is_called(client):
+    curator = make_user(None, is_staff=True)
+    group = Group.objects.create(name="curators")
+    group.permissions.add(Permission.objects.get(codename="change_document"))
+    curator.groups.add(group)
+    client.force_login(curator)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+    client.force_login(make_user(None, is_staff=True))  # in no group: refused
+    assert client.get(reverse("admin:index")).status_code == 403

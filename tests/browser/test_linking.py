@@ -32,7 +32,7 @@ def test_an_annotator_links_two_seed_claims_adds_evidence_and_opens_the_claim_pa
 
     # Link to the other source's claim, found by typing words of it.
     click_text(page, "expelled from the Soviet Union")
-    panel.get_by_role("button", name="Link claim to another claim", exact=False).click()
+    panel.get_by_role("button", name="Link to claim…", exact=False).click()
     panel.get_by_role("combobox", name="Find a claim in another document").fill("exiled 1928")
     panel.get_by_role("option", name="Stalin exiled Trotsky in 1928.", exact=False).click()
     panel.get_by_role("combobox", name="Relation").select_option("qualifies")

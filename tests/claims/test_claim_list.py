@@ -80,7 +80,7 @@ def test_it_shows_statement_quote_author_topics_and_a_link_to_the_claim_in_its_d
     html = response.content.decode()
     assert "Taxes went up." in html
     assert "“taxes rose”" in html
-    link = reverse("corpus:document", args=[claim.document.pk]) + f"#claim-{claim.public_id}"
+    link = reverse("claims:document", args=[claim.document.pk]) + f"#claim-{claim.public_id}"
     assert claim.get_absolute_url() == link
     assert f'href="{link}"' in html
     assert annotator.username in html

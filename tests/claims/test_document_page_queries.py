@@ -23,7 +23,7 @@ CONFIG_DATA = re.compile(
 
 
 def page_url(document) -> str:
-    return reverse("corpus:document", args=[document.pk])
+    return reverse("claims:document", args=[document.pk])
 
 
 def claims_url(document) -> str:

@@ -17,18 +17,9 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from claims import exports
-from claims.exports import (
-    CLAIMS,
-    DATASETS,
-    EVIDENCE,
-    FORMULA_TRIGGERS,
-    PAIRS,
-    csv_chunks,
-    filtered,
-    neutralise,
-    restore,
-)
+from claims.exports import CLAIMS, DATASETS, EVIDENCE, PAIRS, csv_chunks, filtered
 from claims.models import Topic
+from crosscheck.spreadsheet import FORMULA_TRIGGERS, neutralise, restore
 from tests.factories import (
     make_claim,
     make_document,
@@ -49,7 +40,7 @@ PAIRS_HEADER = [
     "pair_id",
     "left_claim_id", "left_source", "left_document", "left_quote", "left_statement",
     "right_claim_id", "right_source", "right_document", "right_quote", "right_statement",
-    "relation", "rationale", "proposer", "state",
+    "relation", "direction", "rationale", "proposer", "state",
     "reviews_confirmed", "reviews_rejected", "reviews_needs_evidence", "evidence", "created",
 ]  # fmt: skip
 EVIDENCE_HEADER = [
@@ -180,11 +171,11 @@ def expected_pairs(c) -> list[list[str]]:
     side_3 = [str(c3.public_id), "'\tTab Gazette", DOC_B_TITLE, QUOTE_3, "'" + STATEMENT_3]
     return [
         [
-            str(l1.public_id), *side_1, *side_3, "contradicts", "'" + RATIONALE_1, "alice",
+            str(l1.public_id), *side_1, *side_3, "contradicts", "none", "'" + RATIONALE_1, "alice",
             "needs_evidence", "1", "1", "1", "1", iso(l1.created_at),
         ],
         [
-            str(l2.public_id), *side_2, *side_3, "corroborates", RATIONALE_2, "bob",
+            str(l2.public_id), *side_2, *side_3, "corroborates", "none", RATIONALE_2, "bob",
             "pending", "0", "0", "0", "0", iso(l2.created_at),
         ],
     ]  # fmt: skip

@@ -5,16 +5,16 @@ import pytest
 from django.urls import reverse
 
 from claims.errors import ClaimError
-from claims.history import (
+from claims.models import Claim, ClaimLink, Evidence, ReviewState
+from claims.restores import (
     ERROR_CLAIM_GONE,
     ERROR_NOT_DELETED,
     ERROR_PAIR_TAKEN,
     claim_restore,
     link_restore,
 )
-from claims.models import Claim, ClaimLink, Evidence
 from claims.reviewing import review_submit
-from claims.services import claim_delete, claim_update, evidence_add, link_update
+from claims.services import claim_delete, claim_update, evidence_add, link_delete, link_update
 from tests.factories import make_claim, make_document, make_link, make_user
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +70,21 @@ def test_a_deleted_claim_comes_back_whole_from_its_deletion_record():
 
     restored_link = link_restore(record=deletion_record(ClaimLink, link.pk), user=author)
     assert restored_link.public_id == link.public_id
+
+
+def test_a_restored_link_has_the_state_its_reviews_and_the_evidence_now_give():
+    author = make_user("annotator")
+    link = make_link(user=author)
+    review_submit(link=link, verdict="needs_evidence", note="", user=make_user("reviewer"))
+    link_delete(link=link, version=link.version, user=author)
+    # Evidence on one of its claims answers the verdict while the link is gone.
+    evidence_add(claim=link.left, kind="citation", bearing="supports", citation="A book",
+                 user=author)  # fmt: skip
+
+    restored = link_restore(record=deletion_record(ClaimLink, link.pk), user=author)
+    restored.refresh_from_db()
+    assert restored.review_state == ReviewState.PENDING
+    assert restored.reviews.current().count() == 1
 
 
 def test_restoring_refuses_what_exists_or_cannot_come_back():

@@ -117,7 +117,7 @@ def side(claim) -> dict:
         "source": document.source.name,
         "document": document.title,
         "document_id": document.pk,
-        "url": reverse("corpus:document", args=[document.pk]) + f"#claim-{claim.public_id}",
+        "url": reverse("claims:document", args=[document.pk]) + f"#claim-{claim.public_id}",
     }
 
 
@@ -184,6 +184,8 @@ def test_get_a_claim_returns_its_links_seen_from_it_and_the_evidence_on_it_and_t
         {
             "id": str(link.public_id),
             "relation": "contradicts",
+            "direction": "none",
+            "qualifier": None,
             "rationale": "Five is not eight.",
             "review_state": "pending review",
             "author": annotator.username,
@@ -204,7 +206,7 @@ def test_get_a_claim_returns_its_links_seen_from_it_and_the_evidence_on_it_and_t
                     "document": {
                         "id": passage_document.pk,
                         "title": passage_document.title,
-                        "url": reverse("corpus:document", args=[passage_document.pk]),
+                        "url": reverse("claims:document", args=[passage_document.pk]),
                     },
                     "start": start,
                     "end": start + len(PASSAGE),
@@ -669,7 +671,7 @@ def test_post_evidence_of_each_kind_to_a_claim_or_a_link(
         assert payload["document"] == {
             "id": passage_document.pk,
             "title": passage_document.title,
-            "url": reverse("corpus:document", args=[passage_document.pk]),
+            "url": reverse("claims:document", args=[passage_document.pk]),
         }
         assert (payload["start"], payload["end"]) == (start, start + len(PASSAGE))
 
@@ -1200,7 +1202,7 @@ def test_evidence_patch_and_delete_without_a_csrf_token_get_403_json(annotator, 
 
 def test_a_link_post_with_the_pages_csrf_token_is_accepted(annotator, claim_a, claim_b):
     client = client_for(annotator, enforce_csrf_checks=True)
-    client.get(reverse("corpus:document", args=[claim_a.document_id]))
+    client.get(reverse("claims:document", args=[claim_a.document_id]))
     token = client.cookies["csrftoken"].value
     response = send(
         client, "post", links_url(claim_a), link_body(claim_b), headers={"X-CSRFToken": token}

@@ -182,7 +182,7 @@ def test_a_reviewer_records_a_verdict_and_is_sent_to_the_next_pair_with_the_same
 
 def test_the_next_pair_respects_the_filters_in_the_query(reviewer_client, author, queue):
     first, second, third = queue
-    ClaimLink.objects.filter(pk=second.pk).update(relation="qualifies")
+    ClaimLink.objects.filter(pk=second.pk).update(relation="qualifies", direction="unknown")
     response = reviewer_client.post(
         review_url(first, "queue=1&relation=contradicts"), {"verdict": "confirmed"}
     )

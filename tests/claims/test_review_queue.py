@@ -344,7 +344,7 @@ def test_queue_neighbours_break_ties_of_the_same_moment_by_id(reviewer, author):
 
 def test_queue_neighbours_follow_the_filtered_queue(reviewer, reviewer_client, three):
     late, early, middle = three
-    ClaimLink.objects.filter(pk=middle.pk).update(relation="qualifies")
+    ClaimLink.objects.filter(pk=middle.pk).update(relation="qualifies", direction="unknown")
     html = reviewer_client.get(
         early.get_absolute_url(), {"queue": "1", "relation": "contradicts"}
     ).content.decode()

@@ -33,7 +33,7 @@ def titles(response) -> list[str]:
 
 @pytest.mark.parametrize(
     "url",
-    [DOCUMENTS, SOURCES, reverse("corpus:upload"), reverse("corpus:document", args=[1]), "/"],
+    [DOCUMENTS, SOURCES, reverse("corpus:upload"), reverse("claims:document", args=[1]), "/"],
 )
 def test_every_page_requires_sign_in(url):
     response = Client().get(url)
@@ -112,7 +112,7 @@ def test_the_document_page_shows_the_text_in_paragraphs_with_source_metadata(rev
 
 
 def test_an_unknown_document_is_a_404(reviewer_client):
-    assert reviewer_client.get(reverse("corpus:document", args=[999999])).status_code == 404
+    assert reviewer_client.get(reverse("claims:document", args=[999999])).status_code == 404
 
 
 def test_the_list_pages_refuse_post(reviewer_client):

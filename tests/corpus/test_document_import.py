@@ -75,6 +75,21 @@ def test_it_refuses_files_that_are_not_text_and_stores_nothing(data, message):
     assert Document.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("data", "filename"),
+    [
+        ("\u200b".encode(), "zero-width.txt"),
+        ("\ufeff\u200b\u200c\n\u200d \u2060\ufeff\r\n".encode(), "joiners.txt"),
+        (b"<html><body><p>&#8203;&zwnj;&nbsp;</p><p>&#x2060;</p></body></html>", "page.html"),
+    ],
+)
+def test_it_refuses_a_file_of_only_invisible_characters_and_stores_nothing(data, filename):
+    with pytest.raises(DocumentImportError) as caught:
+        import_bytes(data, filename)
+    assert str(caught.value) == text.ERROR_INVISIBLE
+    assert Document.objects.count() == 0
+
+
 def test_it_refuses_a_file_over_the_limit(settings):
     settings.CROSSCHECK_MAX_UPLOAD_BYTES = 100
     with pytest.raises(DocumentImportError) as caught:

@@ -58,6 +58,32 @@ def test_require_text_refuses_whitespace_only():
         text.require_text(" \n\t\u00a0\n")
 
 
+INVISIBLE_ONLY = [
+    "\u200b",  # zero-width space
+    "\u200b\u200c\u200d\u2060\ufeff",  # and the joiners, word joiner, byte-order mark
+    " \u200b \n\u2060\t\u00a0\u200d\n",  # mixed with white space
+    "\u00ad\u034f\u061c\u180e\u2061\u2064",  # soft hyphen, grapheme joiner, invisible math
+    "\u202e\u202c\u2066\u2069\u200e\u200f",  # direction marks and isolates
+    "\ufe0f\ufe0e\U000e0100",  # variation selectors with nothing to vary
+    "\u3164\u115f\u1160\uffa0",  # Hangul fillers
+    "\U000e0067\U000e0062\U000e007f",  # tag characters
+    "\x7f\x85\x9f",  # delete and C1 controls
+]
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE_ONLY)
+def test_require_text_refuses_invisible_characters_with_white_space(invisible):
+    with pytest.raises(TextError) as caught:
+        text.require_text(invisible)
+    assert str(caught.value) == text.ERROR_INVISIBLE
+    assert text.require_text(f"{invisible}x{invisible}") == f"{invisible}x{invisible}"
+
+
+@pytest.mark.parametrize("visible", ["\u200d😀\u200d", "\u0301", "\u2800x", "\ue000", "·", "."])
+def test_require_text_keeps_anything_that_shows(visible):
+    assert text.require_text(visible) == visible
+
+
 def test_checksum_is_sha256_of_utf8():
     assert text.checksum("abc") == (
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

@@ -1,12 +1,15 @@
 """The upload page: who may upload, what is refused, and what is stored."""
 
+import re
+from html import escape
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from corpus import text
-from corpus.forms import ERROR_BOTH_SOURCES, ERROR_NO_SOURCE
+from corpus.forms import ERROR_BOTH_SOURCES, ERROR_NO_SOURCE, ERROR_TOO_MANY_FILES
 from corpus.models import Document, Source
 from corpus.services import ERROR_DUPLICATE, ERROR_TOO_LARGE
 from tests.factories import make_document, make_source
@@ -83,6 +86,7 @@ def test_a_post_without_a_csrf_token_is_refused(annotator):
     [
         (b"", "empty.txt", "The submitted file is empty."),
         (b"  \n  ", "blank.txt", text.ERROR_BLANK),
+        ("\u200b \u200d\n\u2060".encode(), "invisible.txt", text.ERROR_INVISIBLE),
         (b"\x00\x01binary\x02", "data.txt", text.ERROR_BINARY),
         ("Fran\xe7ais".encode("latin-1"), "latin1.txt", "Crosscheck expects UTF-8"),
         (b"MZ\x90\x00", "program.exe", "Crosscheck imports plain text (.txt)"),
@@ -140,3 +144,39 @@ def test_a_new_source_named_in_another_script_gets_a_readable_slug(annotator_cli
 def test_a_new_source_name_without_letters_still_gets_a_slug(annotator_client):
     upload(annotator_client, b"Text", new_source_name="???")
     assert Source.objects.get().slug.startswith("source-")
+
+
+def csrf_client(user) -> tuple[Client, str]:
+    """A client that, like a browser, must send the form's security token."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    page = client.get(URL).content.decode()
+    return client, re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+@pytest.mark.parametrize("count", [101, 250])
+def test_more_files_than_a_request_takes_get_the_form_and_a_message(annotator, count):
+    client, token = csrf_client(annotator)
+    files = [SimpleUploadedFile(f"doc{n}.txt", f"Text {n}".encode()) for n in range(count)]
+    data = {"csrfmiddlewaretoken": token, "language": "en", "new_source_kind": "news"}
+    response = client.post(URL, data | {"new_source_name": "New source", "file": files})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert escape(ERROR_TOO_MANY_FILES.format(limit=100)) in content
+    assert 'type="file"' in content and 'name="csrfmiddlewaretoken"' in content
+    assert Document.objects.count() == 0
+    assert Source.objects.count() == 0
+
+
+def test_a_hundred_files_are_refused_by_the_form_and_the_token_is_still_checked(annotator):
+    client, token = csrf_client(annotator)
+
+    def files():
+        return [SimpleUploadedFile(f"doc{n}.txt", f"Text {n}".encode()) for n in range(100)]
+
+    data = {"language": "en", "new_source_kind": "news", "source": make_source().pk}
+    assert client.post(URL, data | {"file": files()}).status_code == 403
+    response = client.post(URL, data | {"csrfmiddlewaretoken": token, "file": files()})
+    assert response.status_code == 200
+    assert "this request carried 100 files" in response.content.decode()
+    assert Document.objects.count() == 0

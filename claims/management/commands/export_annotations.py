@@ -7,7 +7,7 @@ from claims.exports import DATASETS, csv_chunks, filtered
 def _filter_parameters(dataset) -> list[str]:
     """The query-string names of a dataset's filters, as the Export page sends them (a
     date range sends two: ``<name>_after`` and ``<name>_before``)."""
-    names = []
+    names: list[str] = []
     for name, field in dataset.filterset.base_filters.items():
         widget = field.extra.get("widget") or field.field_class.widget
         suffixes = getattr(widget, "suffixes", None)

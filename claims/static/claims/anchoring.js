@@ -56,38 +56,57 @@ const segmenter =
     ? new Intl.Segmenter(undefined, { granularity: "grapheme" })
     : null;
 
-/** The grapheme cluster boundary at or before `u16` (direction -1) or at or after it (+1). */
-export function snapToGrapheme(text, u16, direction) {
+/** The grapheme clusters of `text` (Intl.Segmenter's), or null where there is none. */
+function clustersOf(text) {
+  return segmenter ? segmenter.segment(text) : null;
+}
+
+/**
+ * The cluster boundary at or before `u16` (direction -1) or at or after it (+1). Asks for
+ * the cluster containing `u16` within the whole text, never within a slice of it: where a
+ * cluster starts can depend on everything before it (in a run of flags, on how many
+ * regional indicators precede), so a slice that starts mid-cluster would cut wrongly.
+ */
+function snap(clusters, text, u16, direction) {
   if (u16 <= 0 || u16 >= text.length) return Math.max(0, Math.min(u16, text.length));
-  const from = Math.max(0, u16 - 64);
-  const window = text.slice(from, Math.min(text.length, u16 + 64));
-  if (segmenter) {
-    for (const { index, segment } of segmenter.segment(window)) {
-      const start = from + index;
-      const end = start + segment.length;
-      if (start === u16) return u16;
-      if (start < u16 && u16 < end) return direction < 0 ? start : end;
-    }
-    return u16;
+  if (clusters) {
+    const { index, segment } = clusters.containing(u16);
+    if (index === u16) return u16;
+    return direction < 0 ? index : index + segment.length;
   }
   // Without Intl.Segmenter, at least never split a surrogate pair.
   const unit = text.charCodeAt(u16);
   return unit >= 0xdc00 && unit <= 0xdfff ? u16 + (direction < 0 ? -1 : 1) : u16;
 }
 
-const SPACE = /\s/u;
+/** The grapheme cluster boundary at or before `u16` (direction -1) or at or after it (+1). */
+export function snapToGrapheme(text, u16, direction) {
+  return snap(clustersOf(text), text, u16, direction);
+}
+
+const ONLY_SPACE = /^\s+$/u;
 
 /**
  * A selection [u16Start, u16End) of `text` made into a claim span: widened to whole
  * grapheme clusters (never half an emoji or a letter without its accent), then trimmed of
- * surrounding white space. Returns {start, end, quote} in code points, or null if nothing
- * but white space was selected.
+ * surrounding white space, whole clusters at a time (a space carrying a combining mark is
+ * not white space). Returns {start, end, quote} in code points, or null if nothing but
+ * white space was selected.
  */
 export function spanFromSelection(text, index, u16Start, u16End) {
-  let start = snapToGrapheme(text, Math.min(u16Start, u16End), -1);
-  let end = snapToGrapheme(text, Math.max(u16Start, u16End), 1);
-  while (start < end && SPACE.test(text[start])) start++;
-  while (end > start && SPACE.test(text[end - 1])) end--;
+  const clusters = clustersOf(text);
+  let start = snap(clusters, text, Math.min(u16Start, u16End), -1);
+  let end = snap(clusters, text, Math.max(u16Start, u16End), 1);
+  while (start < end) {
+    const next = snap(clusters, text, start + 1, 1);
+    if (!ONLY_SPACE.test(text.slice(start, next))) break;
+    start = next;
+  }
+  while (end > start) {
+    const previous = snap(clusters, text, end - 1, -1);
+    if (!ONLY_SPACE.test(text.slice(previous, end))) break;
+    end = previous;
+  }
   if (start >= end) return null;
   return {
     start: toCodePoints(index, start),

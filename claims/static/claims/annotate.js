@@ -9,11 +9,13 @@ import {
   neighbourClaim,
   readingOrder,
   spanFromSelection,
+  toCodePoints,
   toUtf16,
 } from "./anchoring.js";
-import { api, node } from "./api.js";
+import { api, field, node, plural, select, shortcuts, submitForm } from "./api.js";
 import { ClaimPanel, topicList } from "./cards.js";
 import { Painter, TextMap } from "./highlights.js";
+import { BucketBar, StackCounts, passageFromHash } from "./overview.js";
 
 const config = JSON.parse(document.getElementById("annotate-config").textContent);
 const container = document.getElementById("document-text");
@@ -52,8 +54,10 @@ function repaint() {
   const elapsed = performance.now() - started;
   container.dataset.painted = String(claims.length);
   container.dataset.paintMs = elapsed.toFixed(1);
-  countLine.textContent =
-    claims.length === 1 ? "1 claim in this document." : `${claims.length} claims in this document.`;
+  countLine.textContent = `${plural(claims.length, "claim", "claims")} in this document.`;
+  // Both drawn when the browser is idle, after the text's layout (overview.js).
+  overview.update(readingOrder(claims));
+  stackCounts.update(painter.pieces ?? []);
 }
 
 function say(message) {
@@ -113,36 +117,52 @@ function closeForm() {
   painter.mark(current);
 }
 
-function showFormError(message) {
-  formError.textContent = message;
+function showFormError(message, refusal = {}) {
+  formError.replaceChildren(message);
+  if (refusal.existing) {
+    // A second claim on the same passage: offer the one already there.
+    const open = node("button", { type: "button", class: "link-like", text: "Open your claim on this passage" });
+    open.addEventListener("click", () => openExisting(refusal.existing));
+    formError.append(" ", open);
+  }
   formError.hidden = false;
+}
+
+async function openExisting(id) {
+  if (!claims.some((claim) => claim.id === id)) {
+    // Made elsewhere (another tab) since the page loaded.
+    const { ok, data } = await api("GET", config.claimsUrl);
+    if (ok) {
+      claims = data.claims.map(locate);
+      repaint();
+    }
+  }
+  const claim = claims.find((candidate) => candidate.id === id);
+  closeForm();
+  if (!claim) {
+    say("That claim is no longer in this document.");
+    return;
+  }
+  goTo(claim, { flash: true });
+  const card = details.querySelector(`[data-claim="${id}"]`);
+  card?.setAttribute("tabindex", "-1");
+  card?.focus();
 }
 
 newClaimButton.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
 newClaimButton.addEventListener("click", openForm);
 el("claim-form-cancel").addEventListener("click", closeForm);
 
-form.addEventListener("submit", async (event) => {
-  event.preventDefault();
+submitForm(form, () => {
   if (!statementInput.value.trim()) {
     showFormError("Write a statement: one neutral line saying what the passage claims.");
     statementInput.focus();
-    return;
+    return null;
   }
-  const submit = form.querySelector('button[type="submit"]');
-  submit.disabled = true; // one request per click, however often it is pressed
-  const { ok, data } = await api("POST", config.claimsUrl, {
-    start: formSpan.start,
-    end: formSpan.end,
-    quote: formSpan.quote,
-    statement: statementInput.value,
-    topics: topicList(topicsInput.value),
-  });
-  submit.disabled = false;
-  if (!ok) {
-    showFormError(data.error);
-    return;
-  }
+  const { start, end, quote } = formSpan;
+  return ["POST", config.claimsUrl,
+    { start, end, quote, statement: statementInput.value, topics: topicList(topicsInput.value) }];
+}, (data) => {
   const claim = locate(data.claim);
   claims.push(claim);
   document.getSelection().removeAllRanges();
@@ -150,7 +170,7 @@ form.addEventListener("submit", async (event) => {
   repaint();
   goTo(claim, { scroll: false });
   say("Claim saved.");
-});
+}, showFormError);
 
 // --- The claim panel -------------------------------------------------------------------
 
@@ -207,44 +227,39 @@ const evidenceMode = {
     const target = this.target();
     this.banner.hidden = !target || !config.canAnnotate;
     if (this.banner.hidden) return;
-    const bearing = node("select", { id: "passage-bearing" },
-      node("option", { value: "supports", text: "supports" }), node("option", { value: "refutes", text: "refutes" }));
-    const attach = node("button", { type: "button", class: "button", text: "Attach passage as evidence", disabled: true });
+    const [bearingField, bearing] = field("The passage", select(config.bearings));
+    const attach = node("button", { type: "submit", class: "button", text: "Attach passage as evidence", disabled: true });
     const cancel = node("button", { type: "button", class: "link-like", text: "Stop evidence mode" });
+    const attachForm = node("form", { novalidate: true }, bearingField, node("div", { class: "form-actions" }, attach, cancel));
     const result = node("p", { class: "status", role: "status" });
     this.banner.replaceChildren(
       node("p", { text: `Evidence mode: select a passage in any document to attach to ${target.label}.` }),
-      node("div", { class: "field" }, node("label", { for: "passage-bearing", text: "The passage" }), bearing),
-      node("div", { class: "form-actions" }, attach, cancel),
+      attachForm,
       result,
     );
     this.attachButton = attach;
     this.updateButton();
     cancel.addEventListener("click", () => this.stop());
     attach.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
-    attach.addEventListener("click", async () => {
+    const template = target.type === "claim" ? config.claimEvidenceUrl : config.linkEvidenceUrl;
+    submitForm(attachForm, () => {
       const span = selectionSpan();
       if (!span) {
         result.textContent = "Select the passage first.";
-        return;
+        return null;
       }
-      attach.disabled = true;
-      const template = target.type === "claim" ? config.claimEvidenceUrl : config.linkEvidenceUrl;
-      const { ok, data } = await api("POST", template.replace("00000000-0000-0000-0000-000000000000", target.id), {
-        kind: "passage", bearing: bearing.value, document: config.documentId,
-        start: span.start, end: span.end, quote: span.quote,
-      });
-      attach.disabled = false;
-      if (!ok) {
-        result.textContent = data.error;
-        return;
-      }
+      const { start, end, quote } = span;
+      return ["POST", panel.url(template, target.id),
+        { kind: "passage", bearing: bearing.value, document: config.documentId, start, end, quote }];
+    }, () => {
       sessionStorage.removeItem(MODE_KEY);
       this.banner.replaceChildren(
         node("p", { role: "status", text: `Passage attached as evidence to ${target.label}.` }),
         node("a", { href: target.returnUrl, text: "Back to the claim" }),
       );
       document.getSelection().removeAllRanges();
+    }, (message) => {
+      result.textContent = message;
     });
   },
 
@@ -261,6 +276,21 @@ function scrollToSpan(claim) {
     window.scrollBy({ top: rect.top - window.innerHeight / 3, behavior: "instant" });
   }
 }
+
+// The overview in the margin and the count badges where claims stack (overview.js).
+const overview = new BucketBar(el("overview"), textMap, (claim) => {
+  painter.target(null);
+  goTo(claim, { flash: true });
+  const ordered = readingOrder(claims);
+  say(`Claim ${ordered.indexOf(claim) + 1} of ${claims.length}: ${claim.statement}`);
+});
+const stackCounts = new StackCounts(el("stack-counts"), textMap, (u16) => {
+  const here = claimsAt(claims, u16);
+  if (here.length === 0) return;
+  current = here[0];
+  painter.mark(current);
+  showClaims(here);
+});
 
 function goTo(claim, { scroll = true, flash = false } = {}) {
   current = claim;
@@ -281,6 +311,7 @@ container.addEventListener("click", (event) => {
   const u16 = textMap.offsetAtPoint(event.clientX, event.clientY);
   if (u16 === null) return;
   const here = claimsAt(claims, u16);
+  painter.target(null);
   if (here.length === 0) {
     current = null;
     painter.mark(null);
@@ -309,11 +340,28 @@ function step(direction) {
   say(`Claim ${position} of ${claims.length}: ${next.statement}`);
 }
 
-function openFromHash() {
-  if (!claimsLoaded) return;
-  const match = /^#claim-([0-9a-f-]{36})$/.exec(window.location.hash);
-  if (!match) return;
-  const claim = claims.find((candidate) => candidate.id === match[1]);
+// A link to a passage (#span=<start>-<end>, code points) scrolls to it and flashes it at
+// once, before the claims arrive; a claim's (#claim-<id>, or &claim=<id> after a span) is
+// opened once they have.
+function passageInHash() {
+  const found = passageFromHash(window.location.hash);
+  if (!found || !found.span) return found;
+  const { start, end } = found.span;
+  const length = toCodePoints(index, textMap.length);
+  if (start >= end || end > length) {
+    say(`That passage is not in this document, whose text has ${length} characters.`);
+    return { ...found, span: null };
+  }
+  const span = { u16Start: toUtf16(index, start), u16End: toUtf16(index, end) };
+  painter.target(span);
+  scrollToSpan(span);
+  say(`Showing the passage at characters ${start}–${end}.`);
+  return found;
+}
+
+function openFromHash(found = passageFromHash(window.location.hash)) {
+  if (!claimsLoaded || !found || !found.claim) return;
+  const claim = claims.find((candidate) => candidate.id === found.claim);
   if (claim) goTo(claim, { flash: true });
   else say("That claim is no longer in this document.");
 }
@@ -334,35 +382,19 @@ function extendSelection(event) {
   selection.modify("extend", direction, granularity);
 }
 
-function typing(target) {
-  return target.closest("input, textarea, select, [contenteditable=true]") !== null;
-}
-
 document.addEventListener("keydown", (event) => {
-  if (event.key === "Escape") {
-    if (!form.hidden) closeForm();
-    return;
-  }
-  if (typing(event.target) || event.altKey || event.metaKey) return;
-  if (event.shiftKey && GRANULARITY[event.key] && event.target === container) {
+  if (event.key === "Escape" && !form.hidden) closeForm(); // from the form's fields too
+  if (event.shiftKey && GRANULARITY[event.key] && event.target === container && !event.altKey && !event.metaKey) {
     event.preventDefault();
     extendSelection(event);
-    return;
-  }
-  if (event.ctrlKey) return;
-  if (event.key === "a") {
-    event.preventDefault();
-    openForm();
-  } else if (event.key === "j") {
-    step(1);
-  } else if (event.key === "k") {
-    step(-1);
-  } else if (event.key === "?") {
-    el("shortcuts").showModal();
   }
 });
 
-window.addEventListener("hashchange", openFromHash);
+// "a" only for those who may annotate: the list of shortcuts offers only what works.
+shortcuts({ ...(config.canAnnotate ? { a: openForm } : {}), j: () => step(1), k: () => step(-1) });
+
+window.addEventListener("hashchange", () => openFromHash(passageInHash()));
+const linked = passageInHash();
 
 async function loadClaims() {
   const { ok, status, data } = await api("GET", config.claimsUrl);
@@ -375,7 +407,7 @@ async function loadClaims() {
   claims = data.claims.map(locate);
   claimsLoaded = true;
   repaint();
-  openFromHash();
+  openFromHash(linked);
 }
 
 evidenceMode.render();

@@ -1,38 +1,78 @@
 // The claim cards of the side panel: a claim with its links and evidence, and the forms to
 // edit or delete it, link it to a claim of another document, and attach evidence.
 
-import { api, dateOf, field, node, select, shorten, showError, uniqueId } from "./api.js";
+import { api, dateOf, field, node, plural, select, shorten, showError, submitForm, uniqueId } from "./api.js";
 
-const RELATIONS = [
-  ["contradicts", "contradicts"],
-  ["corroborates", "corroborates"],
-  ["qualifies", "qualifies"],
-];
-const BEARINGS = [
-  ["supports", "supports"],
-  ["refutes", "refutes"],
-];
+// The kinds of evidence the panel's form adds (a passage is attached in evidence mode).
 const KINDS = [
   ["citation", "Citation"],
   ["url", "Web address"],
   ["quote", "Quoted text"],
 ];
 const SEARCH_DELAY_MS = 200;
+// How each symmetric relation reads of the two claims together.
+const BOTH_WAYS = { contradicts: "contradict", corroborates: "corroborate" };
 
-function plural(count, one, many) {
-  return `${count} ${count === 1 ? one : many}`;
+/**
+ * How a link reads on the card of one of its claims ("this" claim; the link's `other` is
+ * shown below it): symmetric relations of both claims, qualifies from the claim that
+ * narrows to the one narrowed, as the link's `direction` seen from this claim says.
+ */
+export function relationLine(link) {
+  if (link.relation in BOTH_WAYS) return `These claims ${BOTH_WAYS[link.relation]} each other`;
+  if (link.direction === "qualifies_other") return "This claim qualifies (narrows) the other";
+  if (link.direction === "qualified_by_other") return "The other claim qualifies (narrows) this one";
+  return "One of these claims qualifies the other: direction not recorded";
 }
 
-/** The panel's list of claim cards. `hooks` tell the page what changed. */
+/**
+ * The direction of a qualifies link in a form: the reading ("“this” narrows “that”") and
+ * a Swap button. `thisFirst` is whether this claim narrows the other; `otherLabel()` the
+ * other claim's words as the form knows them. Returns [the group, {thisFirst(), refresh()}].
+ */
+function directionControl(thisLabel, otherLabel, thisFirst, note) {
+  const reading = node("p", { class: "direction-reading", "aria-live": "polite" });
+  const swap = node("button", { type: "button", class: "link-like", text: "Swap direction" });
+  const group = node("fieldset", { class: "direction" }, node("legend", { text: "Which claim narrows the other" }), reading);
+  if (note) group.append(node("p", { class: "help", text: note }));
+  group.append(swap);
+  const state = {
+    thisFirst: () => thisFirst,
+    refresh() {
+      const [first, second] = thisFirst ? [thisLabel, otherLabel()] : [otherLabel(), thisLabel];
+      reading.replaceChildren(first, " ", node("strong", { text: "narrows" }), " ", second);
+    },
+  };
+  swap.addEventListener("click", () => {
+    thisFirst = !thisFirst;
+    state.refresh();
+  });
+  state.refresh();
+  return [group, state];
+}
+
+/** A panel form's row of buttons, Save (submitting) and Cancel: [the row, Cancel]. */
+function formActions(saveText) {
+  const save = node("button", { type: "submit", class: "button", text: saveText });
+  const cancel = node("button", { type: "button", class: "link-like", text: "Cancel" });
+  return [node("div", { class: "form-actions" }, save, cancel), cancel];
+}
+
+/**
+ * The panel's list of claim cards. `config` is the page's (endpoint addresses with the
+ * placeholder id `idPlaceholder`, the relation and bearing choices); `hooks` tell the page
+ * what changed.
+ */
 export class ClaimPanel {
   constructor(container, config, hooks) {
     this.container = container;
     this.config = config;
-    this.hooks = hooks; // {changed(claim), deleted(id), say(message), pickPassage(target)}
+    this.hooks = hooks; // {changed(claim), deleted(id), say(message), claimById(id), pickPassage(target)}
   }
 
+  /** An endpoint's address: the page's address template with the real id in place. */
   url(template, id) {
-    return template.replace("00000000-0000-0000-0000-000000000000", id);
+    return template.replace(this.config.idPlaceholder, id);
   }
 
   show(claims) {
@@ -93,7 +133,7 @@ export class ClaimPanel {
     if (this.config.canAnnotate) {
       const label = shorten(claim.statement, 60);
       actions.append(
-        this.button("Link to claim…", `Link claim to another claim: ${label}`, () => this.linkForm(card, claim)),
+        this.button("Link to claim…", `Link to claim… (from claim: ${label})`, () => this.linkForm(card, claim)),
         this.button("Add evidence", `Add evidence to claim: ${label}`, () =>
           this.evidenceForm(card, { type: "claim", id: claim.id, label })),
         this.button("Use a passage as evidence…", `Use a passage as evidence for claim: ${label}`, () =>
@@ -122,7 +162,8 @@ export class ClaimPanel {
     const item = node("li", { class: "link-item" });
     const label = shorten(other.statement, 50);
     item.append(
-      node("p", {}, node("span", { class: "relation", text: `${link.relation.toUpperCase()} ` }), other.statement),
+      node("p", { class: `link-relation direction-${link.direction}` }, node("strong", { text: relationLine(link) })),
+      node("p", { class: "link-other" }, other.statement),
       node("blockquote", { class: "claim-quote", text: shorten(other.quote, 200) }),
       node("p", { class: "claim-meta", text: `${other.source} · ${other.document} · ${link.review_state}` }),
       node("p", { class: "claim-meta", text: `Rationale: ${link.rationale}` }),
@@ -140,6 +181,10 @@ export class ClaimPanel {
         this.button("Use a passage…", `Use a passage as evidence for the link with: ${label}`, () =>
           this.hooks.pickPassage({ type: "link", id: link.id, label: `the link with “${label}”` })),
       );
+    }
+    if (link.can_edit && link.direction === "unknown") {
+      actions.append(this.button("Set the direction", `Set the direction of the link with: ${label}`, () =>
+        this.editLink(card, claim, link, item)));
     }
     if (link.can_edit) {
       actions.append(
@@ -167,13 +212,20 @@ export class ClaimPanel {
     const [searchField] = field("Find a claim in another document", search, "Type words of its quote or statement.");
     const results = node("ul", { class: "search-results", id: listId, role: "listbox", "aria-label": "Matching claims", hidden: true });
     const chosenLine = node("p", { class: "chosen-claim", "aria-live": "polite", text: "No claim chosen yet." });
-    const [relationField, relation] = field("Relation", select(RELATIONS, "contradicts"));
-    const [rationaleField, rationale] = field("Rationale", node("textarea", { rows: "3" }), "Why these claims conflict, agree or qualify.");
-    const save = node("button", { type: "submit", class: "button", text: "Save link" });
-    const cancel = node("button", { type: "button", class: "link-like", text: "Cancel" });
-    form.append(node("h4", { text: "Link to a claim of another document" }), searchField, results, chosenLine,
-      relationField, rationaleField, node("div", { class: "form-actions" }, save, cancel));
+    const [relationField, relation] = field("Relation", select(this.config.relations));
     let chosen = null;
+    const thisLabel = `“${shorten(claim.statement, 60)}”`;
+    const [directionGroup, direction] = directionControl(thisLabel,
+      () => (chosen ? `“${shorten(chosen.statement, 60)}”` : "the claim you choose"), true);
+    const showDirection = () => {
+      directionGroup.hidden = relation.value !== "qualifies";
+    };
+    relation.addEventListener("change", showDirection);
+    showDirection();
+    const [rationaleField, rationale] = field("Rationale", node("textarea", { rows: "3" }), "Why these claims conflict, agree or qualify.");
+    const [actions, cancel] = formActions("Save link");
+    form.append(node("h4", { text: "Link to a claim of another document" }), searchField, results, chosenLine,
+      relationField, directionGroup, rationaleField, actions);
     let options = [];
     let active = -1;
     let timer = null;
@@ -181,6 +233,7 @@ export class ClaimPanel {
     const choose = (result) => {
       chosen = result;
       chosenLine.textContent = `Chosen: “${shorten(result.statement, 80)}” — ${result.source}, ${result.document}`;
+      direction.refresh();
       results.hidden = true;
       search.setAttribute("aria-expanded", "false");
       search.removeAttribute("aria-activedescendant");
@@ -233,22 +286,16 @@ export class ClaimPanel {
       }
     });
     cancel.addEventListener("click", () => form.remove());
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    submitForm(form, () => {
       if (!chosen) {
         showError(form, "Choose the other claim from the list first.");
         search.focus();
-        return;
+        return null;
       }
-      save.disabled = true;
-      const { ok, data } = await api("POST", this.url(this.config.claimLinksUrl, claim.id), {
-        other: chosen.id, relation: relation.value, rationale: rationale.value,
-      });
-      save.disabled = false;
-      if (!ok) {
-        showError(form, data.error);
-        return;
-      }
+      const body = { other: chosen.id, relation: relation.value, rationale: rationale.value };
+      if (relation.value === "qualifies") body.qualifier = direction.thisFirst() ? claim.id : chosen.id;
+      return ["POST", this.url(this.config.claimLinksUrl, claim.id), body];
+    }, () => {
       this.hooks.say("Link saved.");
       this.reload(card, claim);
     });
@@ -258,24 +305,26 @@ export class ClaimPanel {
 
   editLink(card, claim, link, item) {
     const form = node("form", { class: "panel-form", novalidate: true });
-    const [relationField, relation] = field("Relation", select(RELATIONS, link.relation));
+    const [relationField, relation] = field("Relation", select(this.config.relations, link.relation));
+    const unknown = link.relation === "qualifies" && link.direction === "unknown";
+    const [directionGroup, direction] = directionControl(`“${shorten(claim.statement, 60)}”`,
+      () => `“${shorten(link.other.statement, 60)}”`, link.direction !== "qualified_by_other",
+      unknown ? "Direction not recorded: saving records the one shown." : null);
+    const showDirection = () => {
+      directionGroup.hidden = relation.value !== "qualifies";
+    };
+    relation.addEventListener("change", showDirection);
+    showDirection();
     const [rationaleField, rationale] = field("Rationale", node("textarea", { rows: "3" }));
     rationale.value = link.rationale;
-    const save = node("button", { type: "submit", class: "button", text: "Save link" });
-    const cancel = node("button", { type: "button", class: "link-like", text: "Cancel" });
-    form.append(relationField, rationaleField, node("div", { class: "form-actions" }, save, cancel));
+    const [actions, cancel] = formActions("Save link");
+    form.append(relationField, directionGroup, rationaleField, actions);
     cancel.addEventListener("click", () => this.reload(card, claim));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      save.disabled = true;
-      const { ok, data } = await api("PATCH", this.url(this.config.linkUrl, link.id), {
-        relation: relation.value, rationale: rationale.value, version: link.version,
-      });
-      save.disabled = false;
-      if (!ok) {
-        showError(form, data.error);
-        return;
-      }
+    submitForm(form, () => {
+      const body = { relation: relation.value, rationale: rationale.value, version: link.version };
+      if (relation.value === "qualifies") body.qualifier = direction.thisFirst() ? claim.id : link.other.id;
+      return ["PATCH", this.url(this.config.linkUrl, link.id), body];
+    }, () => {
       this.hooks.say("Link updated.");
       this.reload(card, claim);
     });
@@ -320,7 +369,7 @@ export class ClaimPanel {
     } else {
       item.append(node("blockquote", { class: "claim-quote", text: shorten(entry.quote, 300) }));
       if (entry.document) {
-        item.append(node("span", { class: "evidence-source" }, "from ", node("a", { href: entry.document.url, text: entry.document.title })));
+        item.append(node("span", { class: "evidence-source" }, "from ", node("a", { href: `${entry.document.url}#span=${entry.start}-${entry.end}`, text: entry.document.title })));
       } else if (entry.citation) {
         item.append(node("span", { class: "evidence-source", text: entry.citation }));
       }
@@ -330,7 +379,8 @@ export class ClaimPanel {
       const flip = entry.bearing === "supports" ? "refutes" : "supports";
       const actions = node("div", { class: "card-actions" });
       actions.append(
-        this.button(`Mark as ${flip === "refutes" ? "refuting" : "supporting"}`, `Mark evidence as ${flip === "refutes" ? "refuting" : "supporting"}`, async () => {
+        this.button(`Mark as ${flip === "refutes" ? "refuting" : "supporting"}`,
+          `Mark as ${flip === "refutes" ? "refuting" : "supporting"}: ${shorten(entry.citation || entry.url || entry.quote, 60)}`, async () => {
           const { ok, data } = await api("PATCH", this.url(this.config.evidenceUrl, entry.id), { bearing: flip, version: entry.version });
           if (!ok) showError(item, data.error);
           else this.reload(card, claim);
@@ -353,15 +403,13 @@ export class ClaimPanel {
     card.querySelector(".panel-form")?.remove();
     const form = node("form", { class: "panel-form", novalidate: true });
     const [kindField, kind] = field("Kind of evidence", select(KINDS, "citation"));
-    const [bearingField, bearing] = field("Bearing", select(BEARINGS, "supports"));
+    const [bearingField, bearing] = field("Bearing", select(this.config.bearings));
     const [citationField, citation] = field("Citation", node("textarea", { rows: "2" }), "Author, title, publisher, year, page.");
     const [urlField, url] = field("Web address", node("input", { type: "url", inputmode: "url", placeholder: "https://" }));
     const [quoteField, quote] = field("Quoted text", node("textarea", { rows: "3" }));
-    const save = node("button", { type: "submit", class: "button", text: "Save evidence" });
-    const cancel = node("button", { type: "button", class: "link-like", text: "Cancel" });
+    const [actions, cancel] = formActions("Save evidence");
     const heading = target.type === "claim" ? "Add evidence to this claim" : `Add evidence to the link with “${target.label}”`;
-    form.append(node("h4", { text: heading }), kindField, bearingField, urlField, quoteField, citationField,
-      node("div", { class: "form-actions" }, save, cancel));
+    form.append(node("h4", { text: heading }), kindField, bearingField, urlField, quoteField, citationField, actions);
     const showFields = () => {
       urlField.hidden = kind.value !== "url";
       quoteField.hidden = kind.value !== "quote";
@@ -371,18 +419,9 @@ export class ClaimPanel {
     kind.addEventListener("change", showFields);
     showFields();
     cancel.addEventListener("click", () => form.remove());
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      save.disabled = true;
-      const template = target.type === "claim" ? this.config.claimEvidenceUrl : this.config.linkEvidenceUrl;
-      const { ok, data } = await api("POST", this.url(template, target.id), {
-        kind: kind.value, bearing: bearing.value, citation: citation.value, url: url.value, quote: quote.value,
-      });
-      save.disabled = false;
-      if (!ok) {
-        showError(form, data.error);
-        return;
-      }
+    const template = target.type === "claim" ? this.config.claimEvidenceUrl : this.config.linkEvidenceUrl;
+    submitForm(form, () => ["POST", this.url(template, target.id),
+      { kind: kind.value, bearing: bearing.value, citation: citation.value, url: url.value, quote: quote.value }], () => {
       this.hooks.say("Evidence saved.");
       this.reload(card, this.claimOf(card));
     });
@@ -402,21 +441,11 @@ export class ClaimPanel {
     statement.value = claim.statement;
     const [topicsField, topics] = field("Topics", node("input", { type: "text", list: "topic-names", autocomplete: "off" }));
     topics.value = claim.topics.join(", ");
-    const save = node("button", { type: "submit", class: "button", text: "Save changes" });
-    const cancel = node("button", { type: "button", class: "link-like", text: "Cancel" });
-    form.append(statementField, topicsField, node("div", { class: "form-actions" }, save, cancel));
+    const [actions, cancel] = formActions("Save changes");
+    form.append(statementField, topicsField, actions);
     cancel.addEventListener("click", () => this.fill(card, claim));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      save.disabled = true;
-      const { ok, data } = await api("PATCH", this.url(this.config.claimUrl, claim.id), {
-        statement: statement.value, topics: topicList(topics.value), version: claim.version,
-      });
-      save.disabled = false;
-      if (!ok) {
-        showError(form, data.error);
-        return;
-      }
+    submitForm(form, () => ["PATCH", this.url(this.config.claimUrl, claim.id),
+      { statement: statement.value, topics: topicList(topics.value), version: claim.version }], (data) => {
       const updated = this.hooks.changed(data.claim);
       this.fill(card, updated);
       this.hooks.say("Claim updated.");

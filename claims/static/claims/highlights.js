@@ -110,6 +110,7 @@ export class Painter {
       layer.add(this.textMap.range(piece.start, piece.end));
     }
     layers.forEach((layer, i) => CSS.highlights.set(`claim-depth-${i + 1}`, layer));
+    this.pieces = pieces; // where claims stack, for the count badges (overview.js)
     return pieces.length;
   }
 
@@ -121,9 +122,23 @@ export class Painter {
     if (!span) return;
     const range = this.textMap.range(span.u16Start, span.u16End);
     CSS.highlights.set("claim-current", new Highlight(range));
-    if (flash) {
-      CSS.highlights.set("claim-flash", new Highlight(range));
-      setTimeout(() => CSS.highlights.delete("claim-flash"), 1600);
-    }
+    if (flash) this.flash(range);
+  }
+
+  /** Mark the passage a link pointed at ({u16Start, u16End}; null clears it), flashed. It
+   * stays marked, outlined, after the flash: the reader can find it again. */
+  target(span) {
+    if (!this.supported) return;
+    CSS.highlights.delete("passage-target");
+    if (!span) return;
+    const range = this.textMap.range(span.u16Start, span.u16End);
+    CSS.highlights.set("passage-target", new Highlight(range));
+    this.flash(range);
+  }
+
+  flash(range) {
+    CSS.highlights.set("claim-flash", new Highlight(range));
+    clearTimeout(this.flashTimer);
+    this.flashTimer = setTimeout(() => CSS.highlights.delete("claim-flash"), 1600);
   }
 }

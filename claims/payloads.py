@@ -1,0 +1,154 @@
+"""What the JSON endpoints answer: claims, links and evidence as the annotation page's
+scripts read them. Built from loaded rows; each builder that queries says how often."""
+
+from collections import defaultdict
+
+from django.db import connections
+from django.db.models import F, QuerySet
+
+from claims.errors import ClaimGone
+from claims.models import Claim, ClaimLink, Evidence
+from claims.services import ERROR_GONE
+from claims.sqltext import iso_utc_text, uuid_text
+from crosscheck.permissions import Visitor, editable_by
+from crosscheck.text import shorten
+
+_CLAIM_FIELDS = (
+    "pk", "id_text", "start", "end", "statement", "created_by_id", "created_by__username",
+    "created_text", "version",
+)  # fmt: skip
+
+
+def claims_payload(claims: QuerySet[Claim], user: Visitor) -> list[dict]:
+    """What the page knows of each claim, in reading order. Two queries whatever the
+    number of claims, and no model instances: a document may have thousands.
+
+    No quote: the page holds the document's text and reads each quote from it at the
+    claim's offsets (the service guarantees they agree). Quotes were a third of the
+    1.1 MB the page carried for 2,000 claims."""
+    # The id and time written as text by the database: converting 2,000 of each in Python
+    # took PostgreSQL's driver and Django 20 ms.
+    vendor = connections[claims.db].vendor
+    rows = (
+        claims.order_by("start", "end", "pk")
+        .annotate(
+            id_text=uuid_text(F("public_id"), vendor),
+            created_text=iso_utc_text(F("created_at"), vendor),
+        )
+        .values_list(*_CLAIM_FIELDS)
+    )
+    topics: dict[int, list[str]] = defaultdict(list)
+    # The claims as a subquery: a list of 2,000 ids took SQLite 15 ms to read, this 4 ms.
+    tagged = Claim.topics.through.objects.filter(claim__in=claims.values("pk"))
+    for claim_id, name in tagged.order_by("topic__name").values_list("claim_id", "topic__name"):
+        topics[claim_id].append(name)
+    can_edit = editable_by(user)
+    return [
+        {
+            "id": public_id,
+            "start": start,
+            "end": end,
+            "statement": statement,
+            "topics": topics[pk],
+            "author": author,
+            "created": created_at,
+            "version": version,
+            "can_edit": can_edit(author_id),
+        }
+        for (
+            pk, public_id, start, end, statement, author_id, author, created_at, version,
+        ) in rows
+    ]  # fmt: skip
+
+
+def claim_payload(claim: Claim, user: Visitor) -> dict:
+    """One claim as ``claims_payload`` gives it; two queries. ``ClaimGone`` when it has
+    been deleted since (an edit's answer, built after the edit committed)."""
+    rows = claims_payload(Claim.objects.filter(pk=claim.pk), user)
+    if not rows:
+        raise ClaimGone(ERROR_GONE)
+    return rows[0]
+
+
+def side_payload(claim: Claim) -> dict:
+    """A claim at the far end of a link, or found by the search. Expects ``document`` and
+    its ``source`` loaded."""
+    document = claim.document
+    return {
+        "id": str(claim.public_id),
+        "quote": shorten(claim.quote, 300),
+        "statement": claim.statement,
+        "source": document.source.name,
+        "document": document.title,
+        "document_id": document.pk,
+        "url": claim.get_absolute_url(),
+    }
+
+
+def evidence_payload(evidence: Evidence, can_edit) -> dict:
+    """Expects ``document`` and ``created_by`` loaded (``Evidence.objects.listing()``)."""
+    document = evidence.document
+    return {
+        "id": str(evidence.public_id),
+        "kind": evidence.kind,
+        "kind_label": evidence.get_kind_display(),
+        "bearing": evidence.bearing,
+        "citation": evidence.citation,
+        "url": evidence.url,
+        "quote": evidence.quote,
+        "document": document and {"id": document.pk, "title": document.title,
+                                  "url": document.get_absolute_url()},
+        "start": evidence.start,
+        "end": evidence.end,
+        "author": evidence.created_by.get_username(),
+        "created": evidence.created_at.isoformat(),
+        "version": evidence.version,
+        "can_edit": can_edit(evidence.created_by_id),
+    }  # fmt: skip
+
+
+def link_direction(link: ClaimLink, claim: Claim) -> str:
+    """A link's direction seen from ``claim``: "qualifies_other" or "qualified_by_other"
+    for a qualifies link whose direction is recorded, else the stored "unknown" or "none"."""
+    qualifier = link.qualifier
+    if qualifier is None:
+        return link.direction
+    return "qualifies_other" if qualifier.pk == claim.pk else "qualified_by_other"
+
+
+def link_payload(link: ClaimLink, claim: Claim, can_edit, evidence: list[dict]) -> dict:
+    """A link seen from ``claim``: ``other`` is the claim at the far end. Expects the link
+    loaded ``with_sides()``."""
+    qualifier = link.qualifier
+    return {
+        "id": str(link.public_id),
+        "relation": link.relation,
+        "direction": link_direction(link, claim),
+        "qualifier": qualifier and str(qualifier.public_id),
+        "rationale": link.rationale,
+        "review_state": link.get_review_state_display(),
+        "author": link.created_by.get_username(),
+        "created": link.created_at.isoformat(),
+        "version": link.version,
+        "can_edit": can_edit(link.created_by_id),
+        "url": link.get_absolute_url(),
+        "other": side_payload(link.other_side(claim)),
+        "evidence": evidence,
+    }
+
+
+def claim_details(claim: Claim, user: Visitor) -> dict:
+    """A claim with its links and the evidence on it and on them; four queries."""
+    can_edit = editable_by(user)
+    links = list(ClaimLink.objects.of_claim(claim).with_sides().order_by("created_at"))
+    evidence = Evidence.objects.listing().attached_to(claims=[claim], links=links)
+    on_claim: list[dict] = []
+    on_link: defaultdict[int, list[dict]] = defaultdict(list)
+    for item in evidence:
+        payload = evidence_payload(item, can_edit)
+        (on_link[item.link_id] if item.link_id else on_claim).append(payload)
+    return {
+        "claim": claim_payload(claim, user),
+        "links": [link_payload(link, claim, can_edit, on_link[link.pk]) for link in links],
+        "evidence": on_claim,
+    }

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class DiscussionConfig(AppConfig):
+    """Comments on claim pairs and each person's inbox: an app above ``claims``, which it
+    reads and never changes. Verdicts reach the inbox through ``claims.signals``."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "discussion"
+
+    def ready(self) -> None:
+        from claims.signals import link_state_changed
+        from discussion.receivers import link_state_changed_notify
+
+        link_state_changed.connect(
+            link_state_changed_notify, dispatch_uid="discussion_link_state_changed"
+        )

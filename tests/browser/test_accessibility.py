@@ -1,0 +1,302 @@
+"""axe-core on every page and open state, for each role: no serious or critical violation.
+
+axe-core comes from npm at the version tests/browser/package-lock.json pins (`make axe`,
+which `make test` runs, installs it into .venv/axe); the app never serves it. Each page is
+opened and put in a state the way a person would (a click on a highlight opens the side
+panel, "?" the list of shortcuts, …), then axe runs on the whole document with its default
+rules plus ``label-content-name-mismatch`` (experimental, so off by default): a control
+whose accessible name does not contain its visible label is announced as something else
+than what a voice-control user says to press.
+
+Injecting axe is a script added to the page, which the app's Content-Security-Policy
+forbids: these tests alone browse with Playwright's ``bypass_csp``.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from claims.models import ClaimLink
+from claims.reviewing import review_submit
+from discussion.services import comment_post
+from jobs.models import Job, JobState
+from tests.browser.conftest import click_text, open_document, select_with_mouse, sign_in
+from tests.factories import (
+    make_claim,
+    make_document,
+    make_evidence,
+    make_link,
+    make_source,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = Path(os.environ.get("AXE_PATH", ROOT / ".venv/axe/node_modules/axe-core/axe.min.js"))
+SHOTS = Path("/tmp/shots/h11")
+REPORTED = ("serious", "critical")
+
+AXE_RUN = """async ([reported, exclude]) => {
+  const results = await axe.run({ include: [document], exclude }, {
+    rules: { "label-content-name-mismatch": { enabled: true } },
+    resultTypes: ["violations"],
+  });
+  return results.violations
+    .filter((violation) => reported.includes(violation.impact))
+    .map((violation) => ({
+      rule: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes.slice(0, 4).map((node) => `${node.target.join(" ")}: ${node.html}`),
+    }));
+}"""
+
+TEXT = (
+    "The trial of the sixteen opened in August 1936. All the accused confessed.\n\n"
+    "Critics said the confessions were obtained under pressure."
+)
+OTHER_TEXT = "The trial opened in July 1936, says this source. Nobody confessed freely."
+
+
+@pytest.fixture
+def axe_page(browser, live_server):
+    """A page whose scripts the Content-Security-Policy does not restrict, so that axe can
+    be added to it."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: run `make axe` (part of `make test`).")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def violations(page: Page, exclude: tuple[str, ...] = ()) -> list[dict]:
+    """The serious and critical axe violations of the page as it is now, outside the
+    elements ``exclude`` selects."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(AXE_RUN, [list(REPORTED), [[selector] for selector in exclude]])
+
+
+class Audit:
+    """Runs axe on each state a test opens, and keeps what it finds, by state."""
+
+    def __init__(self, page: Page, role: str) -> None:
+        self.page, self.role, self.found, self.checked = page, role, {}, []
+
+    def check(self, state: str, exclude: tuple[str, ...] = ()) -> None:
+        self.checked.append(state)
+        found = violations(self.page, exclude)
+        if found:
+            self.found[state] = found
+        # What was checked, to look at: /tmp/shots/h11/axe/<role>-<n>-<state>.png
+        slug = re.sub(r"[^a-z0-9]+", "-", state.lower()).strip("-")
+        (SHOTS / "axe").mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=SHOTS / "axe" / f"{self.role}-{len(self.checked):02}-{slug}.png")
+
+    def visit(self, url: str, state: str | None = None, heading: str | None = None,
+              exclude: tuple[str, ...] = ()) -> None:  # fmt: skip
+        self.page.goto(url)
+        if heading:
+            expect(
+                self.page.get_by_role("heading", name=heading, level=1, exact=True)
+            ).to_be_visible()
+        self.check(state or url, exclude)
+
+    def report(self) -> str:
+        lines = []
+        for state, found in self.found.items():
+            for violation in found:
+                lines.append(f"{state}: {violation['rule']} ({violation['impact']}): "
+                             f"{violation['help']}")  # fmt: skip
+                lines.extend(f"    {node}" for node in violation["nodes"])
+        return "\n".join(lines)
+
+
+@pytest.fixture
+def world():
+    """Two sources' documents with claims by another annotator, a link between them with
+    passage evidence, a verdict and a comment: enough for every page to show its parts."""
+    author = make_user("annotator", username="author")
+    first = make_document(TEXT, source=make_source(name="Pravda"), title="The trial opens")
+    second = make_document(OTHER_TEXT, source=make_source(name="The Times"), title="Reports")
+    accused = make_claim(first, user=author, quote="All the accused confessed",
+                         statement="Every accused confessed.", topics=["confessions"])  # fmt: skip
+    make_claim(first, user=author, quote="the confessions were obtained under pressure",
+               statement="The confessions were forced.")  # fmt: skip
+    freely = make_claim(second, user=author, quote="Nobody confessed freely",
+                        statement="No confession was free.")  # fmt: skip
+    link = make_link(accused, freely, user=author, rationale="Free or forced confessions.")
+    start = second.text.index("The trial opened in July 1936")
+    make_evidence(link=link, user=author, kind="passage", document=second, start=start,
+                  end=start + 29, quote=second.text[start : start + 29])  # fmt: skip
+    make_evidence(accused, user=author, citation="Report of Court Proceedings, 1936, p. 9.")
+    review_submit(link=link, verdict="needs_evidence", note="Which session?",
+                  user=make_user("reviewer", username="first-reviewer"))  # fmt: skip
+    comment_post(link=link, text="Which session, @first-reviewer? <b>not bold</b>", user=author)
+    return {"first": first, "second": second, "link": link, "author": author}
+
+
+def job_of(user) -> Job:
+    now = timezone.now()
+    return Job.objects.create(
+        requested_by=user, kind="export_dataset", label="Claims as CSV", state=JobState.FAILED,
+        started_at=now, finished_at=now, error="The export could not be written.",
+    )  # fmt: skip
+
+
+def audit_reading(audit: Audit, world) -> None:
+    """The pages and open states every role has."""
+    page, link = audit.page, world["link"]
+    audit.visit("/corpus/", heading="Documents")
+    audit.visit("/corpus/sources/", heading="Sources")
+    audit.visit("/claims/", heading="Claims")
+    audit.visit("/claims/?q=zzzz&source=-1", "claims list with a refused filter")
+    audit.visit("/links/", heading="Claim pairs")
+    audit.visit("/links/?sort=state&q=trial", "pair browser, searched and sorted")
+    audit.visit(link.get_absolute_url(), "claim pair page", heading="Claim pair")
+    audit.visit("/review/dashboard/", "review dashboard")
+    audit.visit("/export/", "export page")
+    audit.visit("/jobs/", "jobs list")
+    audit.visit(f"/jobs/{job_of(page_user(audit)).public_id}/", "a failed job")
+    audit.visit("/inbox/", "inbox")
+    # The API's page around the interactive docs, which are Swagger UI's (vendored by
+    # django-ninja, drawn by its script): axe finds contrast and nested controls in them.
+    audit.visit("/api/docs/", "API docs", heading="JSON API", exclude=("#api-docs",))
+
+    open_document(page, world["first"])
+    audit.check("document page")
+    click_text(page, "All the accused confessed")
+    panel = page.get_by_role("complementary", name="Claims and document details")
+    expect(panel.get_by_role("heading", name="1 claim here")).to_be_visible()
+    audit.check("document page, side panel open")
+    page.get_by_role("navigation", name="Claims across the document").get_by_role(
+        "button"
+    ).first.focus()
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    audit.check("document page, shortcuts dialog")
+    page.keyboard.press("Escape")
+    page.goto(world["first"].get_absolute_url() + "#span=4-9")
+    expect(page.get_by_role("status").filter(has_text="Showing the passage")).to_be_visible()
+    audit.check("document page, opened at a passage")
+
+
+def page_user(audit: Audit):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=audit.role)
+
+
+def audit_annotating(audit: Audit, world) -> None:
+    page = audit.page
+    audit.visit("/corpus/documents/upload/", "upload page")
+    page.get_by_role("button", name=re.compile("^Upload")).click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    audit.check("upload page with errors")
+
+    open_document(page, world["first"])
+    select_with_mouse(page, "Critics said")
+    page.get_by_role("button", name="New claim").click()
+    expect(page.get_by_role("textbox", name="Statement")).to_be_focused()
+    audit.check("document page, new claim form")
+    page.get_by_role("button", name="Save claim").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    audit.check("document page, new claim form refused")
+
+    open_document(page, world["first"])
+    click_text(page, "All the accused confessed")
+    panel = page.get_by_role("complementary", name="Claims and document details")
+    panel.get_by_role("button", name=re.compile("^Link to claim")).first.click()
+    expect(panel.get_by_role("combobox", name="Find a claim in another document")).to_be_visible()
+    panel.get_by_role("combobox", name="Find a claim in another document").fill("confess")
+    expect(panel.get_by_role("option").first).to_be_visible()
+    audit.check("document page, link form with results")
+
+    open_document(page, world["first"])
+    click_text(page, "All the accused confessed")
+    panel.get_by_role("button", name=re.compile("^Add evidence to claim")).click()
+    expect(panel.get_by_role("textbox", name="Citation")).to_be_visible()
+    audit.check("document page, evidence form")
+    panel.get_by_role("button", name=re.compile("^Use a passage as evidence for claim")).click()
+    expect(page.get_by_role("region", name="Evidence mode")).to_be_visible()
+    audit.check("document page, evidence mode")
+    page.get_by_role("button", name="Stop evidence mode").click()
+
+
+def audit_reviewing(audit: Audit, world) -> None:
+    page, link = audit.page, world["link"]
+    audit.visit("/review/", "review queue", heading="Review queue")
+    audit.visit(f"{link.get_absolute_url()}?queue=1", "claim pair page in the queue")
+    page.get_by_role("button", name=re.compile("^Confirm")).click()
+    expect(page.get_by_role("status").first).to_be_visible()
+    audit.check("after a verdict")
+    audit.visit("/review/mine/", "my verdicts")
+
+
+def audit_editing(audit: Audit) -> None:
+    audit.visit("/admin/", "admin index")
+    audit.visit("/admin/claims/claim/", "admin claims")
+
+
+@pytest.mark.parametrize("role", ["annotator", "reviewer", "editor"])
+def test_no_page_or_open_state_has_a_serious_accessibility_violation(axe_page, world, role):
+    make_user(role, username=role)
+    sign_in(axe_page, role)
+    audit = Audit(axe_page, role)
+    audit_reading(audit, world)
+    if role in ("annotator", "editor"):
+        audit_annotating(audit, world)
+    if role in ("reviewer", "editor"):
+        audit_reviewing(audit, world)
+    if role == "editor":
+        audit_editing(audit)
+    assert len(audit.checked) >= 17
+    assert not audit.found, f"axe found, as {role}:\n{audit.report()}"
+
+
+def test_signed_out_pages_have_no_serious_accessibility_violation(axe_page):
+    audit = Audit(axe_page, "anonymous")
+    audit.visit("/accounts/login/", "sign in")
+    axe_page.get_by_role("button", name="Sign in").click()
+    expect(axe_page.get_by_role("alert").first).to_be_visible()
+    audit.check("sign in refused")
+    audit.visit("/no-such-page/", "not found")
+    assert not audit.found, f"axe found, signed out:\n{audit.report()}"
+
+
+def test_the_check_sees_a_control_named_unlike_its_label(axe_page):
+    """The rule the tests enable explicitly does run: a button showing "Open" but named
+    "Close" is reported."""
+    make_user(username="reader")
+    sign_in(axe_page, "reader")
+    axe_page.evaluate(
+        """() => document.querySelector("main").insertAdjacentHTML(
+             "beforeend", '<button type="button" aria-label="Close the list">Open</button>')"""
+    )
+    found = violations(axe_page)
+    assert [violation["rule"] for violation in found] == ["label-content-name-mismatch"]
+
+
+def test_a_pair_is_checked_as_its_proposer_sees_it(axe_page, world):
+    """The proposer's view of a pair (no verdict form; the form recording which claim of a
+    qualifies pair narrows the other) too."""
+    link = world["link"]
+    ClaimLink.objects.filter(pk=link.pk).update(relation="qualifies", direction="unknown")
+    sign_in(axe_page, "author")
+    audit = Audit(axe_page, "author")
+    audit.visit(link.get_absolute_url(), "claim pair page, as its proposer")
+    expect(axe_page.get_by_role("button", name="Record the direction")).to_be_visible()
+    audit.check("claim pair page, direction form")
+    open_document(axe_page, world["first"])
+    click_text(axe_page, "All the accused confessed")
+    audit.check("document page, side panel with a direction to record")
+    assert not audit.found, f"axe found, as the proposer:\n{audit.report()}"

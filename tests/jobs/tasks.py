@@ -1,0 +1,68 @@
+"""Tasks for the job tests; importable by a worker subprocess (run from the project root)."""
+
+import time
+from pathlib import Path
+
+from django.db import transaction
+
+from claims.models import Topic
+from jobs.runner import JobError, Progress, job_task
+
+WAIT_LIMIT_SECONDS = 60
+
+
+@job_task
+def count_to(progress: Progress, *, n: int, fail: str = "", label: str = "Counting") -> None:
+    """Count to ``n`` and write the numbers to a file; fail at the end if asked (``fail``:
+    "job" for a JobError, "bug" for any other exception)."""
+    progress.start(total=n, label=label)
+    with progress.result_file("numbers.txt", "text/plain; charset=utf-8") as stream:
+        for number in range(1, n + 1):
+            stream.write(f"{number}\n".encode())
+            progress.advance()
+    if fail == "job":
+        raise JobError("Row 3: the quote does not match the document.")
+    if fail == "bug":
+        raise RuntimeError("an internal detail that must not be shown")
+    progress.summary = f"Counted to {n}."
+
+
+@job_task
+def until_cancelled(progress: Progress, *, marker: str) -> None:
+    """Report progress until someone cancels; ``marker`` appears once it is running."""
+    progress.start(total=None, label="Waiting to be cancelled")
+    Path(marker).write_text("running")
+    deadline = time.monotonic() + WAIT_LIMIT_SECONDS
+    while time.monotonic() < deadline:
+        progress.check()
+        progress.advance()
+        time.sleep(0.01)
+    raise JobError("Nobody cancelled.")
+
+
+@job_task
+def topics_then_block(progress: Progress, *, names: list[str], marker: str) -> None:
+    """Create topics in one transaction, then wait there (to be killed): all or nothing."""
+    progress.start(total=len(names), label="Creating topics")
+    with transaction.atomic():
+        for name in names:
+            Topic.objects.create(name=name)
+            progress.advance()
+        Path(marker).write_text("in the transaction")
+        deadline = time.monotonic() + WAIT_LIMIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+    raise JobError("Nobody killed the worker.")
+
+
+@job_task
+def topics_in_a_transaction(progress: Progress, *, names: list[str], report_every_time=False):
+    """Create topics in one transaction, reporting after each."""
+    progress.start(total=len(names), label="Creating topics")
+    with transaction.atomic():
+        for name in names:
+            Topic.objects.create(name=name)
+            if report_every_time:
+                progress._written_at = 0.0  # report now, not at the next half second
+            progress.advance()
+    progress.summary = f"{len(names)} topics."
