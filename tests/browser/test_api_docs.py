@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from claims.models import Evidence
+from crosscheck.api import openapi_schema
 from tests.browser.conftest import sign_in
 from tests.browser.test_csp import CspWatch
 from tests.factories import make_claim, make_evidence, make_user
@@ -26,10 +27,11 @@ def test_the_docs_page_shows_the_api_and_sends_writes_with_the_csrf_token(page, 
     sign_in(page, "ann")
 
     watch.visit("/api/docs/")
-    expect(page.get_by_role("heading", name="JSON API", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="JSON API", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Crosscheck JSON API")).to_be_visible()
     expect(_operation(page, "PATCH", "/api/evidence/{public_id}/")).to_be_visible()
-    expect(page.locator(".opblock")).to_have_count(13)
+    operations = sum(len(methods) for methods in openapi_schema()["paths"].values())
+    expect(page.locator(".opblock")).to_have_count(operations)
 
     operation = _operation(page, "PATCH", "/api/evidence/{public_id}/")
     operation.locator(".opblock-summary").click()
