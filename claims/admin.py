@@ -50,7 +50,7 @@ from claims.services import (
     link_update,
 )
 from corpus.text import TextError, check_storable
-from crosscheck.admin import changelist_link
+from crosscheck.admin import ViewOnlyAdmin, changelist_link
 from crosscheck.admin_import_export import ImportExportAdmin
 from crosscheck.history_admin import ReadOnlyHistoryAdmin
 from crosscheck.permissions import can_change, can_change_any, can_restore
@@ -251,18 +251,9 @@ class ServicePermissionsMixin:
 # --- Read-only inlines -----------------------------------------------------------------
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ViewOnlyAdmin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 def evidence_summary(evidence: Evidence) -> str:
@@ -738,7 +729,7 @@ class EvidenceAdmin(ImportExportAdmin, ServicePermissionsMixin, ServiceWriteAdmi
 
 
 @admin.register(Review)
-class ReviewAdmin(ImportExportAdmin, ReadOnlyHistoryAdmin):
+class ReviewAdmin(ViewOnlyAdmin, ImportExportAdmin, ReadOnlyHistoryAdmin):
     """The history of verdicts: only ``claims.reviewing.review_submit`` writes it."""
 
     resource_classes = [ReviewResource]
@@ -760,15 +751,6 @@ class ReviewAdmin(ImportExportAdmin, ReadOnlyHistoryAdmin):
     )  # fmt: skip
     readonly_fields = fields
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
     @admin.display(description="link")
     def link_display(self, obj: Review) -> str:
         return link_summary(obj.link)
@@ -781,7 +763,7 @@ class ReviewAdmin(ImportExportAdmin, ReadOnlyHistoryAdmin):
 # --- Deleted claims and links, restored from the history ---------------------------------
 
 
-class DeletedAdmin(admin.ModelAdmin):
+class DeletedAdmin(ViewOnlyAdmin, admin.ModelAdmin):
     """The deletion records of one model's history, for editors to restore from. Read-only;
     the "Restore" action calls ``restore`` (a function of claims.restores) for each."""
 
@@ -804,15 +786,6 @@ class DeletedAdmin(admin.ModelAdmin):
 
     def has_restore_permission(self, request: HttpRequest) -> bool:
         return can_restore(request.user, self.model.instance_type._meta)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
         title = f"{capfirst(self.model._meta.verbose_name_plural)}: select to restore"

@@ -22,6 +22,21 @@ def changelist_link(text: object, model: type[Model], **filters: int | str) -> s
     return format_html('<a href="{}">{}</a>', changelist_url(model, **filters), text)
 
 
+class ViewOnlyAdmin:
+    """For what the admin shows but never adds, changes or deletes: rows the app's services
+    write (reviews, comments), read-only inlines and the lists of deleted objects. Put it
+    before the admin class it makes view-only."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 class CrosscheckAdminSite(admin.AdminSite):
     site_header = "Crosscheck administration"
     site_title = "Crosscheck admin"

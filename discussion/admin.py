@@ -2,15 +2,15 @@
 are written, edited and deleted on the claim pair page (``discussion.services``)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from claims.admin import link_summary, one_line
+from crosscheck.admin import ViewOnlyAdmin
 from crosscheck.history_admin import ReadOnlyHistoryAdmin
 from discussion.models import Comment
 
 
 @admin.register(Comment)
-class CommentAdmin(ReadOnlyHistoryAdmin):
+class CommentAdmin(ViewOnlyAdmin, ReadOnlyHistoryAdmin):
     list_display = ("text_short", "link_display", "created_by", "created_at", "version")
     list_filter = (("created_by", admin.RelatedOnlyFieldListFilter), "created_at")
     search_fields = ("text", "created_by__username")
@@ -20,15 +20,6 @@ class CommentAdmin(ReadOnlyHistoryAdmin):
     fields = ("link", "link_display", "created_by", "text", "version", "created_at",
               "updated_at")  # fmt: skip
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     @admin.display(description="pair")
     def link_display(self, obj: Comment) -> str:
