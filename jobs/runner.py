@@ -20,7 +20,8 @@ progress report after someone pressed Cancel), or failed — with the message of
 the job row is the record, whatever the engine keeps.
 
 **A worker that dies** (killed, out of memory, machine lost) cannot record anything. The
-job names the process running it (``worker``: host, pid and the process's start time)
+job names the process running it (``worker``: host, pid and the process's start time;
+under RQ the process forked for the job, which dies with its worker: ``jobs.rq_worker``)
 and, on PostgreSQL, a heartbeat thread refreshes ``heartbeat_at``. ``worker_lost`` reads
 them: on the same host the process is looked up directly; elsewhere a heartbeat older than
 ``CROSSCHECK_JOB_STALE_SECONDS`` means it is gone. Pages and ``purge_jobs`` then mark the
@@ -28,11 +29,21 @@ job failed (``jobs.services.jobs_fail_lost``). Whatever the task was writing in 
 transaction was rolled back by the database when the connection dropped, so an import is
 never half applied, and a half-written result file never replaces a result.
 
+**A worker gives way to the web server.** A job's process lowers its own priority
+(``WORKER_NICENESS``, as ``nice``) before it runs the job: on a machine it shares with the
+web server, requests get the processor first and a long job takes a little longer
+(measured in bench/RESULTS.md, "The admin's export … as a background job"). A job run
+inside the caller's process (the immediate backend of tests) leaves it as it was.
+
 **Progress inside a transaction** (an import runs in one) would be invisible to others if
 written on the task's own connection. On PostgreSQL it is written through a second
 connection, so the page still moves; on SQLite the one writer holds the lock until the
 transaction ends, so progress and cancellation wait for it (the label says what is being
-done)."""
+done). Outside a transaction too, a SQLite report is skipped, not fatal, when it finds
+another connection writing: a task that reads (an export) keeps a read lock while its
+query is open, and a request that saves something meanwhile holds the write lock waiting
+for it; SQLite refuses the task's write at once rather than let the two wait on each
+other."""
 
 import functools
 import logging
@@ -46,10 +57,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks.base import TaskContext
 
 from jobs import storage
 from jobs.log import request_id_of_job
@@ -62,6 +75,7 @@ ERROR_UNEXPECTED = (
     "Quote request id {request_id} to an administrator: the details are in the log."
 )
 PROGRESS_INTERVAL_SECONDS = 0.5
+WORKER_NICENESS = 10  # of 19: a busy web process gets about ten times a job's share
 HOST = socket.gethostname()
 
 
@@ -243,12 +257,18 @@ class Progress:
         else:
             self._written_at = now
             mine = Job.objects.filter(pk=self.job.pk)
-            mine.update(
-                progress_done=self.done,
-                progress_total=self.total,
-                progress_label=self.label,
-                heartbeat_at=timezone.now(),
-            )
+            try:
+                mine.update(
+                    progress_done=self.done,
+                    progress_total=self.total,
+                    progress_label=self.label,
+                    heartbeat_at=timezone.now(),
+                )
+            except OperationalError:
+                if connection.vendor != "sqlite":
+                    raise
+                # Another connection holds the write lock while this task reads: next time.
+                logger.debug("Job %s: progress not recorded (database locked)", self.job.pk)
             cancelled = mine.filter(cancel_requested=True).exists()
         if cancelled:
             raise JobCancelled
@@ -271,15 +291,19 @@ def job_task(function: Callable[..., None] | None = None, **task_options) -> Any
 
     def decorate(work: Callable[..., None]):
         @functools.wraps(work)
-        def run(job_id: int, **kwargs) -> None:
-            run_job(job_id, work, kwargs)
+        def run(context: TaskContext, job_id: int, **kwargs) -> None:
+            backend = context.task_result.task.get_backend()
+            run_job(job_id, work, kwargs, in_worker=not isinstance(backend, ImmediateBackend))
 
-        return task(**task_options)(run)
+        del run.__wrapped__  # the engine reads the signature: ``context`` comes first
+        return task(takes_context=True, **task_options)(run)
 
     return decorate(function) if function is not None else decorate
 
 
-def run_job(job_id: int, work: Callable[..., None], kwargs: dict) -> None:
+def run_job(job_id: int, work: Callable[..., None], kwargs: dict, *, in_worker=True) -> None:
+    if in_worker:
+        _give_way()
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
         state=JobState.RUNNING, started_at=now, heartbeat_at=now, worker=worker_identity()
@@ -310,6 +334,16 @@ def run_job(job_id: int, work: Callable[..., None], kwargs: dict) -> None:
         else:
             logger.info("Job %s (%s) done", job.public_id, job.kind)
             _finish(job, progress, JobState.DONE)
+
+
+def _give_way() -> None:
+    """Lower this worker process's priority to ``WORKER_NICENESS``; one already lower (an
+    administrator's choice) stays so, and raising it would need privileges."""
+    try:
+        if os.getpriority(os.PRIO_PROCESS, 0) < WORKER_NICENESS:
+            os.setpriority(os.PRIO_PROCESS, 0, WORKER_NICENESS)
+    except (AttributeError, OSError):  # not on this system, or not allowed: run as it is
+        pass
 
 
 def _finish(job: Job, progress: Progress, state: str, *, error: str = "") -> None:

@@ -1,5 +1,6 @@
 """Tasks for the job tests; importable by a worker subprocess (run from the project root)."""
 
+import os
 import time
 from pathlib import Path
 
@@ -42,13 +43,14 @@ def until_cancelled(progress: Progress, *, marker: str) -> None:
 
 @job_task
 def topics_then_block(progress: Progress, *, names: list[str], marker: str) -> None:
-    """Create topics in one transaction, then wait there (to be killed): all or nothing."""
+    """Create topics in one transaction, then wait there (to be killed): all or nothing.
+    ``marker`` appears then, holding the id of the process running the task."""
     progress.start(total=len(names), label="Creating topics")
     with transaction.atomic():
         for name in names:
             Topic.objects.create(name=name)
             progress.advance()
-        Path(marker).write_text("in the transaction")
+        Path(marker).write_text(str(os.getpid()))
         deadline = time.monotonic() + WAIT_LIMIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.01)
@@ -66,3 +68,19 @@ def topics_in_a_transaction(progress: Progress, *, names: list[str], report_ever
                 progress._written_at = 0.0  # report now, not at the next half second
             progress.advance()
     progress.summary = f"{len(names)} topics."
+
+
+@job_task
+def read_slowly(progress: Progress, *, marker: str, seconds: float) -> None:
+    """Read the topics named "read-…" through one open query over ``seconds``, reporting
+    each (as an export reads its rows); ``marker`` appears once the query is open."""
+    topics = Topic.objects.filter(name__startswith="read-").order_by("pk")
+    total = topics.count()
+    progress.start(total=total, label="Reading topics")
+    for number, _topic in enumerate(topics.iterator(chunk_size=1)):
+        if number == 0:
+            Path(marker).write_text("reading")
+        time.sleep(seconds / total)
+        progress._written_at = 0.0  # report now, not at the next half second
+        progress.advance()
+    progress.summary = f"Read {total} topics."

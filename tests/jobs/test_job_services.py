@@ -48,6 +48,7 @@ def user(db):
 def test_a_job_runs_once_committed_and_records_its_progress_and_file(
     user, django_capture_on_commit_callbacks
 ):
+    priority = os.getpriority(os.PRIO_PROCESS, 0)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = start(user, n=25)
     assert job.state == JobState.QUEUED and job.task_result_id == ""
@@ -55,6 +56,8 @@ def test_a_job_runs_once_committed_and_records_its_progress_and_file(
         callback()
     job.refresh_from_db()
     assert job.state == JobState.DONE
+    # Run inside the caller (a request, here a test): its priority is left as it was.
+    assert os.getpriority(os.PRIO_PROCESS, 0) == priority
     assert (job.progress_done, job.progress_total, job.progress_label) == (25, 25, "Counting")
     assert job.started_at <= job.finished_at and job.task_result_id
     assert job.summary == "Counted to 25." and job.error == ""

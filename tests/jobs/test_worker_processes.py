@@ -2,11 +2,16 @@
 production: several workers share the queue, progress and cancellation cross processes,
 and a worker killed with SIGKILL leaves its job failed and nothing half done."""
 
+import os
+import time
+
 from django.apps import apps
 from django.conf import settings
+from django.db import transaction
 
 from claims.models import Topic
 from jobs.models import Job, JobState
+from jobs.runner import WORKER_NICENESS
 from jobs.services import ERROR_WORKER_LOST, job_cancel, job_fail_if_lost, job_start
 from tests.factories import make_user
 from tests.jobs import tasks
@@ -74,11 +79,22 @@ def test_a_worker_killed_mid_transaction_leaves_the_job_failed_and_nothing_appli
     started = job_start(task=tasks.topics_then_block, user=user, label="Topics", names=names,
                         marker=str(marker))  # fmt: skip
     worker = start_worker()
-    wait_until(marker.exists, "the job to be inside its transaction")
-    worker.kill(job(started.pk))
+    task_pid = wait_until(lambda: marker.exists() and marker.read_text(),
+                          "the job to be inside its transaction")  # fmt: skip
+    # The job names the process running it (under RQ, the process forked for the job),
+    # which gives way to the web server's.
+    assert job(started.pk).worker.split()[1] == task_pid
+    assert os.getpriority(os.PRIO_PROCESS, int(task_pid)) == WORKER_NICENESS
+    worker.kill()  # the worker only, as the OOM killer would: what it runs must go with it
 
-    failed = job_fail_if_lost(job(started.pk))  # what the Jobs page does when it looks
-    assert failed.state == JobState.FAILED and failed.error == ERROR_WORKER_LOST
+    failed = wait_until(
+        lambda: (
+            (current := job_fail_if_lost(job(started.pk))).state == JobState.FAILED and current
+        ),  # what the Jobs page does when it looks
+        "the job's process to be gone and the job marked failed",
+        seconds=10,
+    )
+    assert failed.error == ERROR_WORKER_LOST
     assert not Topic.objects.filter(name__in=names).exists()
     engine = apps.get_model("django_tasks_database", "DBTaskResult").objects
     if failed.task_result_id and settings.CROSSCHECK_TASKS_BACKEND == "database":
@@ -88,3 +104,26 @@ def test_a_worker_killed_mid_transaction_leaves_the_job_failed_and_nothing_appli
     start_worker()
     after = job_start(task=tasks.count_to, user=user, label="Count", n=3)
     wait_until(lambda: job(after.pk).state == JobState.DONE, "the next job to be done")
+
+
+def test_a_job_reading_while_a_request_saves_something_goes_on(start_worker, tmp_path):
+    """On SQLite the job's open query holds a read lock and the request's transaction the
+    write lock while it waits for it: the job's progress reports are refused meanwhile,
+    and must not end the job."""
+    user = make_user("editor")
+    for number in range(30):
+        Topic.objects.create(name=f"read-{number}")
+    marker = tmp_path / "reading"
+    started = job_start(task=tasks.read_slowly, user=user, label="Read", marker=str(marker),
+                        seconds=3)  # fmt: skip
+    start_worker()
+    wait_until(marker.exists, "the job's query to be open")
+    with transaction.atomic():  # a request saving something while the job reads
+        Topic.objects.create(name="saved meanwhile")
+        time.sleep(0.5)  # the job reports progress meanwhile
+    done = wait_until(
+        lambda: (current := job(started.pk)).state != JobState.RUNNING and current,
+        "the job to end",
+    )
+    assert (done.state, done.error, done.summary) == (JobState.DONE, "", "Read 30 topics.")
+    assert Topic.objects.filter(name="saved meanwhile").exists()

@@ -126,12 +126,10 @@ class Worker:
     def pid(self) -> int:
         return self.process.pid
 
-    def kill(self, job=None) -> None:
+    def kill(self) -> None:
         """SIGKILL, with no chance to clean up (as the OOM killer or a lost machine stops
-        it): the worker's processes, and the one running ``job`` (RQ forks each job into a
-        process of its own session)."""
-        if job is not None:
-            os.kill(int(job.worker.split()[1]), signal.SIGKILL)
+        it), to the worker's process group — not to the process RQ forks for a job, which
+        is in a group of its own (``jobs.rq_worker`` has it die with the worker)."""
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
