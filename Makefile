@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install install-test chromium axe lint bench
+.PHONY: run test install install-test chromium axe lint bench install-semantic
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,23 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# The optional semantic re-ranker (README "Semantic re-ranking"), in a virtualenv of its own
+# so that .venv never holds torch. torch's CPU build goes in FIRST, by its exact version (the
+# wheel pip's find-links holds on these machines; where it is missing this fails at once
+# instead of resolving a plain torch to the multi-GB CUDA build), then the app with the extra.
+SEMANTIC_VENV := .venv-semantic
+SEMANTIC_PY := $(SEMANTIC_VENV)/bin/python
+
+$(SEMANTIC_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(SEMANTIC_VENV)
+	$(SEMANTIC_PY) -m pip install --quiet --upgrade pip
+	$(SEMANTIC_PY) -m pip install --quiet "torch==2.13.0+cpu"
+	$(SEMANTIC_PY) -m pip install --quiet -e ".[test,semantic]"
+	$(SEMANTIC_PY) -c "import torch; assert torch.version.cuda is None, 'torch is not the CPU build'"
+	touch $@
+
+install-semantic: $(SEMANTIC_VENV)/.installed
+
 # Development settings, written once when missing (git-ignored; edit it freely). The settings
 # read .env for what the environment leaves unset, so `make run` and every manage.py command
 # typed by hand get the same settings. Production sets its own environment and has no .env.
@@ -41,6 +58,7 @@ install-test: $(VENV)/.installed-test
 run: install .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
+	$(PY) manage.py index_passages
 	$(PY) manage.py create_demo_accounts
 	$(PY) manage.py purge_jobs
 	@echo "Crosscheck is at http://127.0.0.1:8000/ — sign in with an account above. Ctrl-C stops it."

@@ -59,6 +59,7 @@ from claims.models import (
 from claims.reviewing import link_states
 from corpus.models import Document, Source, SourceKind
 from corpus.text import checksum, normalise
+from crosscheck.dates import find_dates
 from crosscheck.roles import ANNOTATOR, EDITOR, REVIEWER
 from discussion.models import Comment, InboxItem, InboxKind
 from discussion.services import STATE_KINDS
@@ -527,6 +528,65 @@ def discussion_generate(scale: float, seed: int) -> None:
         InboxItem.objects.bulk_create(items, batch_size=BATCH)
 
 
+# Event dates at scale 1: 1,700 claims chosen at random, and both claims of 150 links (the
+# second of each pair, half the time, a year later: a date conflict), about 2,000 in all.
+DATED_CLAIMS, DATED_LINKS = 1_700, 150
+
+
+def _event_date(rng: random.Random, quote: str) -> dict:
+    """A claim's event date: the first date its quote names, else a date of the years the
+    seeds speak of, as precise as a source would be (a year, a month or a day; "about" one
+    time in ten)."""
+    found = find_dates(quote)
+    if found:
+        first = found[0]
+        return {"event_year": first.year, "event_month": first.month, "event_day": first.day,
+                "event_approximate": first.approximate}  # fmt: skip
+    year, month, day = rng.randint(1917, 1940), None, None
+    precision = rng.random()
+    if precision < 0.4:
+        month = rng.randint(1, 12)
+        if precision < 0.15:
+            day = rng.randint(1, 28)
+    return {"event_year": year, "event_month": month, "event_day": day,
+            "event_approximate": rng.random() < 0.1}  # fmt: skip
+
+
+def dates_generate(scale: float, seed: int) -> None:
+    """Event dates for a share of the claims (``DATED_CLAIMS``) and for both claims of some
+    links (``DATED_LINKS``), written with ``bulk_update``. Its own random stream, so a
+    corpus generated before this step existed gains the same dates (``dates_ensure``)."""
+    rng = random.Random(f"dates-{seed}")
+    claim_ids = list(Claim.objects.order_by("pk").values_list("pk", flat=True))
+    chosen = dict.fromkeys(rng.sample(claim_ids, min(len(claim_ids), round(DATED_CLAIMS * scale))))
+    links = list(ClaimLink.objects.order_by("pk").values_list("left_id", "right_id"))
+    pairs = rng.sample(links, min(len(links), max(1, round(DATED_LINKS * scale))))
+    quotes = dict(Claim.objects.filter(pk__in=[*chosen, *(p for pair in pairs for p in pair)])
+                  .values_list("pk", "quote"))  # fmt: skip
+    dates = {pk: _event_date(rng, quotes[pk]) for pk in chosen}
+    for left, right in pairs:
+        dates[left] = _event_date(rng, quotes[left])
+        later = rng.random() < 0.5 and dates[left]["event_year"] < 2100
+        dates[right] = dict(dates[left], event_year=dates[left]["event_year"] + later)
+        if later:  # a year later: a day of the month may not exist then (29 February)
+            day = dates[left]["event_day"]
+            dates[right]["event_day"] = None if day is None else min(day, 28)
+    claims = [Claim(pk=pk, **fields) for pk, fields in dates.items()]
+    fields = ["event_year", "event_month", "event_day", "event_approximate"]
+    Claim.objects.bulk_update(claims, fields, batch_size=BATCH)
+
+
+def dates_ensure(scale: float, seed: int) -> None:
+    """Add the event dates to a corpus generated before ``dates_generate`` existed."""
+    if Claim.objects.filter(event_year__isnull=False).exists():
+        return
+    started = time.perf_counter()
+    with transaction.atomic():
+        dates_generate(scale, seed)
+    analyze()
+    print(f"  event dates added: {time.perf_counter() - started:.1f} s", flush=True)
+
+
 def discussion_ensure(scale: float, seed: int) -> None:
     """Add the discussion to a corpus generated before ``discussion_generate`` existed."""
     if Comment.objects.exists():
@@ -560,6 +620,7 @@ def generate(scale: float = 1.0, seed: int = 1) -> None:
         ("evidence", generator.make_evidence),
         ("review states", review_states_refresh),
         ("discussion", lambda: discussion_generate(scale, seed)),
+        ("event dates", lambda: dates_generate(scale, seed)),
     ]
     with transaction.atomic(), gin_indexes_deferred():
         for name, step in steps:
@@ -579,6 +640,7 @@ def ensure(scale: float = 1.0, seed: int = 1, *, fresh: bool = False) -> bool:
     prepare()
     if not fresh and is_generated(scale, seed):
         discussion_ensure(scale, seed)
+        dates_ensure(scale, seed)
         return False
     if Claim.objects.exists() or Source.objects.filter(slug="generated-000").exists():
         if not fresh and str(connection.settings_dict["NAME"]) != str(GENERATED_SQLITE):
@@ -623,6 +685,7 @@ def counts() -> dict[str, int]:
         "links": ClaimLink.objects.count(),
         "evidence": Evidence.objects.count(),
         "reviews": Review.objects.count(),
+        "dated claims": Claim.objects.filter(event_year__isnull=False).count(),
         "current reviews": Review.objects.current().count(),
         "comments": Comment.objects.count(),
         "inbox items": InboxItem.objects.count(),

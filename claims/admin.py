@@ -52,6 +52,7 @@ from claims.services import (
 from corpus.text import TextError, check_storable
 from crosscheck.admin import ViewOnlyAdmin, changelist_link
 from crosscheck.admin_import_export import ImportExportAdmin
+from crosscheck.dates import partial_date_label
 from crosscheck.history_admin import ReadOnlyHistoryAdmin
 from crosscheck.permissions import can_change, can_change_any, can_restore
 from crosscheck.text import plural, shorten
@@ -330,12 +331,21 @@ class ClaimActionForm(helpers.ActionForm):
     )  # fmt: skip
 
 
+def _event_date(data: dict) -> dict | None:
+    """The event date the claim form's fields give, as ``claim_update`` takes it."""
+    year, month, day = (data.get(f"event_{part}") for part in ("year", "month", "day"))
+    approximate = bool(data.get("event_approximate"))
+    if year is None and month is None and day is None and not approximate:
+        return None
+    return {"year": year, "month": month, "day": day, "approximate": approximate}
+
+
 @admin.register(Claim)
 class ClaimAdmin(ImportExportAdmin, ServiceWriteAdmin):
     resource_classes = [ClaimResource]
     list_display = (
-        "quote_short", "document", "source", "statement_short", "topic_names", "created_by",
-        "created_at",
+        "quote_short", "document", "source", "statement_short", "topic_names", "event_date",
+        "created_by", "created_at",
     )  # fmt: skip
     list_filter = (
         "document__source",
@@ -353,6 +363,10 @@ class ClaimAdmin(ImportExportAdmin, ServiceWriteAdmin):
     action_form = ClaimActionForm
     fieldsets = (
         (None, {"fields": ("statement", "topics", LOADED_VERSION)}),
+        (
+            "Event date (as precise as the source: a year, a month or a day)",
+            {"fields": (("event_year", "event_month", "event_day"), "event_approximate")},
+        ),
         (
             "Passage (fixed: a different passage is a different claim)",
             {"fields": ("document", "source", "start", "end", "prefix", "quote", "suffix")},
@@ -396,6 +410,7 @@ class ClaimAdmin(ImportExportAdmin, ServiceWriteAdmin):
             topics=[topic.name for topic in form.cleaned_data["topics"]],
             version=form.cleaned_data[LOADED_VERSION],
             user=request.user,
+            date=_event_date(form.cleaned_data),
         )
 
     def delete_through_service(self, request: HttpRequest, obj: Claim) -> None:
@@ -409,6 +424,14 @@ class ClaimAdmin(ImportExportAdmin, ServiceWriteAdmin):
     @admin.display(description="statement", ordering="statement")
     def statement_short(self, obj: Claim) -> str:
         return one_line(obj.statement)
+
+    @admin.display(description="event date", ordering="event_year")
+    def event_date(self, obj: Claim) -> str:
+        if obj.event_year is None:
+            return "—"
+        return partial_date_label(
+            obj.event_year, obj.event_month, obj.event_day, obj.event_approximate
+        )
 
     @admin.display(description="source", ordering="document__source__name")
     def source(self, obj: Claim):

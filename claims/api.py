@@ -32,6 +32,7 @@ from claims.payloads import (
 )
 from claims.search import claims_matching
 from claims.services import (
+    KEEP_DATE,
     claim_create,
     claim_delete,
     claim_update,
@@ -178,7 +179,7 @@ def claim_detail(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
     _CLAIM,
     url_name="api-claim",
     operation_id="editClaim",
-    summary="Edit a claim's statement and topics (its author or an editor)",
+    summary="Edit a claim's statement, topics and event date (its author or an editor)",
     response=answers({200: schemas.OneClaim}, 400, 403, 404, 409, 413),
     openapi_extra=json_body(schemas.ClaimEdit),
 )
@@ -187,10 +188,11 @@ def claim_edit(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
     data = read_json(request)
     claim_update(
         claim=claim,
-        statement=data.get("statement"),
+        statement=data.get("statement", claim.statement),
         topics=data.get("topics", [topic.name for topic in claim.topics.all()]),
         version=data.get("version"),
         user=request.user,
+        date=data.get("date", KEEP_DATE),
     )
     return JsonResponse({"claim": claim_payload(claim, request.user)})
 

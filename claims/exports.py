@@ -194,12 +194,38 @@ def _topic_names(vendor: str, cell: Callable[[Expression], Expression] | None = 
     return Func(value, template=f"(SELECT %(expressions)s {rows})", output_field=TEXT)
 
 
+def _date_part(name: str) -> Expression:
+    """The month or day as "-" and two digits ("-04"); empty when it is NULL."""
+    value = F(name)
+    digits = Case(
+        When(**{f"{name}__lt": 10}, then=Joined(Value("0"), Cast(value, TEXT))),
+        default=Cast(value, TEXT),
+        output_field=TEXT,
+    )
+    return Coalesce(Joined(Value("-"), digits), Value(""), output_field=TEXT)
+
+
+def _event_date_cells() -> dict[str, Expression]:
+    """The event date as an ISO 8601 date as precise as it is ("1934", "1934-12",
+    "1934-12-01") and whether it is approximate ("true", "false"); both NULL without a date."""
+    dated = Q(event_year__isnull=False)
+    date = Joined(Cast(F("event_year"), TEXT), _date_part("event_month"), _date_part("event_day"))
+    approximate = Case(
+        When(dated & Q(event_approximate=True), then=Value("true")),
+        When(dated, then=Value("false")),
+        output_field=TEXT,
+    )
+    return {"event_date_cell": Case(When(dated, then=date), output_field=TEXT),
+            "event_approximate_cell": approximate}  # fmt: skip
+
+
 def _claim_rows(claims: QuerySet, vendor: str) -> QuerySet:
     return claims.annotate(
         link_count=_count(ClaimLink.objects.filter(left=OuterRef("pk")))
         + _count(ClaimLink.objects.filter(right=OuterRef("pk"))),
         evidence_count=_count(Evidence.objects.filter(claim=OuterRef("pk"))),
         topics_cell=_topic_names(vendor, _csv_text),
+        **_event_date_cells(),
     )
 
 
@@ -223,6 +249,8 @@ CLAIMS = Dataset(
         _datetime("updated", "updated_at"),
         _number("links", "link_count"),
         _number("evidence", "evidence_count"),
+        _cell("event_date", "event_date_cell"),
+        _cell("event_date_approximate", "event_approximate_cell"),
     ),
     annotate=_claim_rows,
 )
@@ -341,6 +369,10 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "updated": f"When it was last changed {_MOMENT}.",
         "links": "How many claim pairs it is in.",
         "evidence": "How many pieces of evidence are attached to the claim itself.",
+        "event_date": "The date of the event the claim speaks of, as precise as the source "
+        "gives it: a year (1934), a month (1934-12) or a day (1934-12-01); empty when not given.",
+        "event_date_approximate": "true when the source gives that date only roughly "
+        "(“about 1934”), else false; empty without a date.",
     },
     "pairs": {
         "pair_id": "The pair's id, the same in every Crosscheck.",

@@ -1,8 +1,5 @@
-import json
-
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from claims.models import (
@@ -16,9 +13,8 @@ from claims.models import (
     ReviewState,
     Topic,
     Verdict,
-    search_key,
 )
-from claims.search import claims_matching, either_claim_holds
+from claims.search import claim_holds, claims_matching, either_claim_holds
 from corpus.filters import SEARCH_MAX_LENGTH, source_filter
 from corpus.models import Document
 from crosscheck.filters import quick_select_filter
@@ -65,6 +61,14 @@ class CountableFilterSet(django_filters.FilterSet):
             return queryset
         finally:
             self.counting = False
+
+    def qs_counted(self) -> list[QuerySet]:
+        """Querysets without a row in common that together hold the rows of ``qs``, to
+        count up to a limit, each on its own (``claims.views.CappedPaginator`` adds their
+        counts): by default ``qs_gathered()`` alone. A filter that matches rows in either
+        of two ways (``EitherClaimSearch``) counts faster as two parts, each of which the
+        database can read through its own index and stop at the limit."""
+        return [self.qs_gathered()]
 
 
 class ClaimFilter(CountableFilterSet):
@@ -155,24 +159,6 @@ class LinkFilter(CountableFilterSet):
         return queryset.filter(Q(left__in=claims) | Q(right__in=claims))
 
 
-# Words in at least this many claims make a wide search of pairs (PairFilter.either_text):
-# where, at 100,000 claims, testing the pairs one by one overtakes gathering the claims
-# (a word in 8,600 claims: gathering 60 ms, testing 180 ms on PostgreSQL; in 26,000: 210
-# against 24 ms).
-WIDE_SEARCH = 12_000
-
-
-def estimated_count(queryset: QuerySet, *, at_most: int) -> int:
-    """How many rows ``queryset`` holds, up to ``at_most``. One query: on PostgreSQL the
-    planner's estimate, which reads no row (counting the claims that hold a common word
-    reads and tests each of them); on SQLite a count that stops at ``at_most`` (its search
-    index lists the matches fast)."""
-    if connections[queryset.db].vendor == "postgresql":
-        plan = json.loads(queryset.explain(format="json"))
-        return min(at_most, int(plan[0]["Plan"]["Plan Rows"]))
-    return queryset[:at_most].count()
-
-
 # The pair browser's orders by the "sort" filter's value; none means newest first. The pk
 # breaks ties, so that pages never repeat or skip a pair.
 PAIR_ORDERS = {
@@ -182,13 +168,98 @@ PAIR_ORDERS = {
 }
 
 
-class PairFilter(LinkFilter):
-    """Filters of the claim pair browser: those of the review queue, words in either claim,
-    and the order of the list."""
+class EitherClaimSearch(CountableFilterSet):
+    """The ``q`` filter of lists of claim pairs (or of rows pointing at one through the
+    field ``link``, as reviews do): every word in the left claim, or every word in the
+    right one (as the claims list's search).
+
+    Each reading of the rows gets its own shape (``CountableFilterSet``):
+
+    - listing (``qs``): each row in the list's order is tested by its two claims, and a
+      page is found after a few hundred rows, however common the words;
+    - counting (``qs_counted``): two parts, the rows whose left claim holds the words and
+      those whose right claim does and left one does not, each read from the claims that
+      hold the words (SQLite's search index, PostgreSQL's trigram index) through that
+      side's index, so that each stops at the count limit. As one condition, "left holds
+      or right holds" across two joins can use neither index: counting a common word
+      then tested thousands of pairs (SQLite 24 ms, PostgreSQL 115 ms at 100,000 links),
+      and a rare one every pair;
+    - gathering (``qs_gathered``, the rows of a short list): the claims holding the words,
+      then their pairs through each side's index.
+
+    Rows that are few whatever the words (``from_claims`` False) are tested one by one for
+    all three.
+    """
 
     q = django_filters.CharFilter(
         method="either_text", label="Either claim contains", max_length=SEARCH_MAX_LENGTH
     )
+
+    link_field = "pk"  # the rows' link: the row itself, or the field pointing at it
+    from_claims = True  # whether counting and gathering start from the matching claims
+    side: str | None = None  # while ``qs_counted`` builds a part: "left" or "right"
+
+    @property
+    def through(self) -> str:
+        """The field path from a row to its link, for lookups."""
+        return "" if self.link_field == "pk" else f"{self.link_field}__"
+
+    def either_text(self, queryset, name, value):
+        words = search_words(value)
+        if not words:
+            return queryset
+        left, right = f"{self.through}left__", f"{self.through}right__"
+        if self.side == "left":
+            return claims_matching(queryset, words, through=left)
+        if self.side == "right":  # not the left: each row in one part only
+            return claims_matching(queryset, words, through=right).filter(
+                ~claim_holds(words, through=left)
+            )
+        if not (self.counting and self.from_claims):
+            return queryset.filter(either_claim_holds(words, through=self.through))
+        matching = claims_matching(Claim.objects.order_by(), words).values("pk")
+        # A union, each side through its own index: as "left IN (…) OR right IN (…)"
+        # PostgreSQL read all 100,000 links to find a few (24 ms, against 2 ms).
+        links = ClaimLink.objects.order_by()
+        on_left = links.filter(left__in=matching).values("pk")
+        on_right = links.filter(right__in=matching).values("pk")
+        return queryset.filter(**{f"{self.link_field}__in": on_left.union(on_right)})
+
+    def qs_counted(self) -> list[QuerySet]:
+        if self.is_bound:
+            self.is_valid()  # cleans the form, as ``qs`` does
+        searched = self.is_bound and search_words(self.form.cleaned_data.get("q") or "")
+        if not (searched and self.from_claims):
+            return super().qs_counted()
+        parts = []
+        for side in ("left", "right"):
+            self.side = side
+            try:
+                parts.append(self.qs_gathered())
+            finally:
+                self.side = None
+        return parts
+
+
+class EventYearInputs(django_filters.widgets.RangeWidget):
+    """Two year inputs, each with its own accessible name."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"inputmode": "numeric", "size": 6})
+        self.widgets[0].attrs["aria-label"] = "Event year from"
+        self.widgets[1].attrs["aria-label"] = "Event year to"
+
+
+class PairFilter(EitherClaimSearch, LinkFilter):
+    """Filters of the claim pair browser: those of the review queue, words in either claim,
+    and the order of the list; and those the contradiction map's cells lead to (the pairs
+    between two sources, the event year of either claim)."""
+
+    versus = source_filter("Other side's source", method="between_sources")
+    event_year = django_filters.RangeFilter(
+        method="either_dated", label="Event year (either claim)", widget=EventYearInputs()
+    )
+
     sort = django_filters.ChoiceFilter(
         choices=[("oldest", "Oldest first"), ("relation", "Relation"), ("state", "State")],
         empty_label="Newest first",
@@ -197,43 +268,36 @@ class PairFilter(LinkFilter):
     )
 
     class Meta(LinkFilter.Meta):
-        fields = ["q", *LinkFilter.Meta.fields, "sort"]
-
-    wide: bool | None = None  # whether the search is wide (see either_text), once asked
-
-    def either_text(self, queryset, name, value):
-        """The pairs one of whose claims holds every word (as the claims list's search).
-
-        Counting a narrow search, the claims holding the words are gathered through the
-        search index, then their links through each side's index. A wide one (a word in a
-        quarter of 100,000 claims) would gather 26,000 claims first (210 ms on either
-        database); the list, and the count of a wide search, test instead each link in the
-        list's order by its two claims, and reach a page or the count limit after a few
-        thousand. Telling the two apart costs one query (``estimated_count``)."""
-        words = search_words(value)
-        if not words:
-            return queryset
-        if self.counting and not self._is_wide(words):
-            matching = claims_matching(Claim.objects.order_by(), words).values("pk")
-            # A union, each side through its own index: as "left IN (…) OR right IN (…)"
-            # PostgreSQL read all 100,000 links to find a few (24 ms, against 2 ms).
-            links = ClaimLink.objects.order_by()
-            on_left = links.filter(left__in=matching).values("pk")
-            on_right = links.filter(right__in=matching).values("pk")
-            return queryset.filter(pk__in=on_left.union(on_right))
-        keys = [search_key(word) for word in words]
-        left_has = Q(*[Q(left__search_text__contains=key) for key in keys])
-        right_has = Q(*[Q(right__search_text__contains=key) for key in keys])
-        return queryset.filter(left_has | right_has)
-
-    def _is_wide(self, words: list[str]) -> bool:
-        if self.wide is None:
-            matching = claims_matching(Claim.objects.order_by(), words).values("pk")
-            self.wide = estimated_count(matching, at_most=WIDE_SEARCH) >= WIDE_SEARCH
-        return self.wide
+        fields = ["q", "relation", "state", "source", "versus", "topic", "annotator",
+                  "proposed", "event_year", "sort"]  # fmt: skip
 
     def ordered(self, queryset, name, value):
         return queryset.order_by(*PAIR_ORDERS[value])
+
+    def between_sources(self, queryset, name, value):
+        """With "source": the pairs with one claim of each source (both of one source when
+        they are the same); alone, the pairs with a claim of ``value`` on either side."""
+        source = self.form.cleaned_data.get("source")
+        if source is None:
+            return self.either_source(queryset, name, value)
+        return queryset.filter(
+            Q(left__document__source=source, right__document__source=value)
+            | Q(left__document__source=value, right__document__source=source)
+        )
+
+    def either_dated(self, queryset, name, value):
+        """The pairs with either claim's event year within the range (a bound may be left
+        out)."""
+        bounds = {}
+        if value.start is not None:
+            bounds["event_year__gte"] = value.start
+        if value.stop is not None:
+            bounds["event_year__lte"] = value.stop
+        if not bounds:
+            return queryset
+        on_left = {f"left__{key}": year for key, year in bounds.items()}
+        on_right = {f"right__{key}": year for key, year in bounds.items()}
+        return queryset.filter(Q(**on_left) | Q(**on_right))
 
 
 class EvidenceFilter(CountableFilterSet):
@@ -275,21 +339,16 @@ class ReviewQueueFilter(PairFilter):
     in the queue's own order (oldest first)."""
 
     sort = None  # django-filter leaves out a filter set to None
+    versus = None  # the contradiction map's filters lead to the pair browser only
+    event_year = None
 
     class Meta(LinkFilter.Meta):
         fields = ["q", *LinkFilter.Meta.fields]
 
 
-# My verdicts' search gathers the claims holding the words when they are fewer than this.
-MY_VERDICTS_GATHER = 1000
-
-
-class MyVerdictFilter(CountableFilterSet):
+class MyVerdictFilter(EitherClaimSearch):
     """Filters of a reviewer's own current verdicts (the My verdicts page)."""
 
-    q = django_filters.CharFilter(
-        method="either_text", label="Either claim contains", max_length=SEARCH_MAX_LENGTH
-    )
     relation = django_filters.ChoiceFilter(
         field_name="link__relation", choices=Relation.choices, label="Relation"
     )
@@ -298,24 +357,13 @@ class MyVerdictFilter(CountableFilterSet):
         field_name="link__review_state", choices=ReviewState.choices, label="State of the pair"
     )
 
+    link_field = "link"
+    # A reviewer's verdicts are a few thousand at most: each is tested through its link's
+    # claims, newest first (review_current_recent_idx), and a page or the count is found
+    # within them. Started from the claims, a common word led SQLite through 8,600 claims
+    # to find 2,300 verdicts' pairs (100 ms at 100× the seeds); testing them takes 20 ms.
+    from_claims = False
+
     class Meta:
         model = Review
         fields = ["q", "relation", "verdict", "state"]
-
-    many_claims: bool | None = None  # whether many claims hold the words, once asked
-
-    def either_text(self, queryset, name, value):
-        """Words in either claim of the pair. When fewer than ``MY_VERDICTS_GATHER``
-        claims hold them, they are gathered through the search index; otherwise each
-        verdict is tested (a reviewer's verdicts are a few thousand at most; at 100× the
-        seeds, gathering a word in 8,600 claims took SQLite 200 ms, testing 2,300 verdicts
-        50 ms)."""
-        words = search_words(value)
-        if not words:
-            return queryset
-        matching = claims_matching(Claim.objects.order_by(), words).values("pk")
-        if self.many_claims is None:
-            self.many_claims = matching[:MY_VERDICTS_GATHER].count() >= MY_VERDICTS_GATHER
-        if self.many_claims:
-            return queryset.filter(either_claim_holds(words, through="link__"))
-        return queryset.filter(Q(link__left__in=matching) | Q(link__right__in=matching))

@@ -8,15 +8,40 @@ from django.db.models import F, QuerySet
 
 from claims.errors import ClaimGone
 from claims.models import Claim, ClaimLink, Evidence
-from claims.services import ERROR_GONE
+from claims.services import ERROR_GONE, claim_date_suggestions
 from claims.sqltext import iso_utc_text, uuid_text
+from crosscheck.dates import FoundDate, partial_date_key, partial_date_label
 from crosscheck.permissions import Visitor, editable_by
 from crosscheck.text import shorten
 
 _CLAIM_FIELDS = (
     "pk", "id_text", "start", "end", "statement", "created_by_id", "created_by__username",
-    "created_text", "version",
+    "created_text", "version", "event_year", "event_month", "event_day", "event_approximate",
 )  # fmt: skip
+
+
+def date_payload(
+    year: int | None, month: int | None, day: int | None, approximate: bool
+) -> dict | None:
+    """A claim's event date as the page reads it ("key" as ``crosscheck.dates`` sorts it,
+    "label" as people read it), or None when it has none."""
+    if year is None:
+        return None
+    return {
+        "year": year,
+        "month": month,
+        "day": day,
+        "approximate": approximate,
+        "key": partial_date_key(year, month, day, approximate),
+        "label": partial_date_label(year, month, day, approximate),
+    }
+
+
+def suggestion_payload(found: FoundDate) -> dict:
+    """A date found in a claim's text, offered as its event date."""
+    payload = date_payload(found.year, found.month, found.day, found.approximate)
+    assert payload is not None  # a found date always has its year
+    return {**payload, "text": found.text}
 
 
 def claims_payload(claims: QuerySet[Claim], user: Visitor) -> list[dict]:
@@ -54,9 +79,11 @@ def claims_payload(claims: QuerySet[Claim], user: Visitor) -> list[dict]:
             "created": created_at,
             "version": version,
             "can_edit": can_edit(author_id),
+            "date": date_payload(year, month, day, approximate),
         }
         for (
             pk, public_id, start, end, statement, author_id, author, created_at, version,
+            year, month, day, approximate,
         ) in rows
     ]  # fmt: skip
 
@@ -151,4 +178,5 @@ def claim_details(claim: Claim, user: Visitor) -> dict:
         "claim": claim_payload(claim, user),
         "links": [link_payload(link, claim, can_edit, on_link[link.pk]) for link in links],
         "evidence": on_claim,
+        "date_suggestions": [suggestion_payload(d) for d in claim_date_suggestions(claim)],
     }

@@ -27,6 +27,7 @@ from claims.models import (
     ReviewState,
 )
 from claims.services import MAX_TOPICS
+from crosscheck.dates import MAX_YEAR, MIN_YEAR
 
 
 def choice(choices: type[TextChoices], description: str) -> Any:
@@ -48,6 +49,24 @@ def omissible(description: str, **schema: Any) -> Any:
 # --- Answers -------------------------------------------------------------------------------
 
 
+class EventDate(Schema):
+    """The date of the event a claim speaks of, as precise as its source: a year, a month
+    of a year or a day; "approximate" when the source says "about"."""
+
+    year: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
+    month: int | None = Field(ge=1, le=12, description="Null for a year alone.")
+    day: int | None = Field(ge=1, le=31, description="Null for a year or a month.")
+    approximate: bool
+    key: str = Field(
+        description="Sortable: 1934, 1934-12 or 1934-12-01, ~ after it if approximate."
+    )
+    label: str = Field(description="For people: “about 1 December 1934”.")
+
+
+class DateSuggestion(EventDate):
+    text: str = Field(description="The words that name it in the statement or quote.")
+
+
 class ClaimOut(Schema):
     """A claim as the annotation page holds it (no quote: the page reads it from the
     document's text at the offsets)."""
@@ -61,6 +80,7 @@ class ClaimOut(Schema):
     created: datetime
     version: int = Field(description="Sent back with an edit or a delete (409 when stale).")
     can_edit: bool = Field(description="Whether the signed-in user may edit or delete it.")
+    date: EventDate | None = Field(description="The event's date, or null when not given.")
 
 
 class ClaimSide(Schema):
@@ -131,6 +151,10 @@ class ClaimDetails(Schema):
     claim: ClaimOut
     links: list[LinkOut] = Field(description="Oldest first.")
     evidence: list[EvidenceOut] = Field(description="Evidence on the claim itself.")
+    date_suggestions: list[DateSuggestion] = Field(
+        description="Dates named in the statement, then the quote, each once: candidates "
+        "for the event date."
+    )
 
 
 class OneClaim(Schema):
@@ -176,12 +200,26 @@ class ClaimCreate(Schema):
     )
 
 
+class EventDateIn(Schema):
+    """A partial date that exists: a month needs a year, a day a month, and the day must be
+    in that month (29 February only in leap years)."""
+
+    year: int = Field(ge=MIN_YEAR, le=MAX_YEAR)
+    month: int | None = Field(default=None, ge=1, le=12)
+    day: int | None = Field(default=None, ge=1, le=31)
+    approximate: bool = Field(default=False, description="The source says “about”.")
+
+
 class ClaimEdit(Schema):
-    statement: str = Field(
-        description=f"Not only white space; at most {STATEMENT_MAX_LENGTH} characters."
+    statement: str = omissible(
+        f"Not only white space; at most {STATEMENT_MAX_LENGTH} characters. Left out, it "
+        "stays as it is."
     )
     topics: list[str] | None = omissible(
         "Replaces the topics (null or [] removes them); left out, they stay as they are."
+    )
+    date: EventDateIn | None = omissible(
+        "The event's date (null removes it); left out, it stays as it is."
     )
     version: int = Field(description=_VERSION)
 

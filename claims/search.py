@@ -36,10 +36,19 @@ def fts_phrase(word: str) -> str:
 
 
 def claims_matching(
-    queryset: QuerySet, words: list[str], *, use_index: bool = True, newest_first: bool = False
+    queryset: QuerySet,
+    words: list[str],
+    *,
+    use_index: bool = True,
+    newest_first: bool = False,
+    through: str = "",
 ) -> QuerySet:
     """The claims of ``queryset`` whose search text contains every one of ``words``
     (case-folded here), in any order; ordered newest first (``-pk``) with ``newest_first``.
+    With ``through`` (a field path to a claim, e.g. ``"left__"`` or ``"link__right__"``),
+    the rows of ``queryset`` whose claim at that path holds the words: on SQLite the
+    search index then leads the join, and a query that stops after a few rows (a capped
+    count) reads only as many of the matches as it needs.
 
     On SQLite, ``use_index`` (the default) joins the FTS5 table, which lists the claims that
     hold the words of 3 or more characters (the LIKE conditions test only those). Pass
@@ -51,16 +60,16 @@ def claims_matching(
     """
     keys = [search_key(word) for word in words]
     for key in keys:
-        queryset = queryset.filter(search_text__contains=key)
+        queryset = queryset.filter(**{f"{through}search_text__contains": key})
     indexed = [key for key in keys if len(key) >= FTS_MIN_LENGTH]
     if not (use_index and indexed and connections[queryset.db].vendor == "sqlite"):
         return queryset.order_by("-pk") if newest_first else queryset
     # A join rather than "id IN (SELECT rowid …)": SQLite can then read the FTS5 table
     # first and stop after a count's or a page's rows, where IN collects every match (at
     # 100,000 claims a word in all of them took 60 ms before anything was returned).
-    queryset = queryset.filter(
-        search_entry__index__match=" AND ".join(fts_phrase(key) for key in indexed)
-    )
+    queryset = queryset.filter(**{
+        f"{through}search_entry__index__match": " AND ".join(fts_phrase(key) for key in indexed)
+    })  # fmt: skip
     # In the index's order (its rowid, the claim's id): "-pk" would sort every match.
     return queryset.order_by("-search_entry__claim_id") if newest_first else queryset
 
@@ -70,7 +79,13 @@ def either_claim_holds(words: list[str], *, through: str = "") -> Q:
     ``through``, e.g. ``"link__"``): the left or the right claim holds every one of
     ``words``, as ``claims_matching`` matches them, tested row by row through the join
     (for lists whose rows are few, or found in their own order)."""
+    left, right = f"{through}left__", f"{through}right__"
+    return claim_holds(words, through=left) | claim_holds(words, through=right)
+
+
+def claim_holds(words: list[str], *, through: str = "") -> Q:
+    """A condition on claims (or on rows pointing at one through the field path
+    ``through``, e.g. ``"left__"``): the claim holds every one of ``words``, as
+    ``claims_matching`` matches them, without the search index."""
     keys = [search_key(word) for word in words]
-    left_holds = Q(*[Q(**{f"{through}left__search_text__contains": key}) for key in keys])
-    right_holds = Q(*[Q(**{f"{through}right__search_text__contains": key}) for key in keys])
-    return left_holds | right_holds
+    return Q(*[Q(**{f"{through}search_text__contains": key}) for key in keys])

@@ -47,6 +47,7 @@ from claims.models import (
 )
 from claims.reviewing import lock_links_of, refresh_waiting_for_evidence
 from corpus.models import Document
+from crosscheck.dates import FoundDate, partial_date_problem, suggest_dates
 from crosscheck.permissions import Visitor, can_annotate, can_change
 from crosscheck.text import plural, shorten
 
@@ -68,6 +69,17 @@ ERROR_CONFLICT = (
 )
 ERROR_VERSION = "The claim's version is missing or not a whole number."
 ERROR_GONE = "This claim no longer exists; someone deleted it."
+ERROR_DATE_SHAPE = (
+    "Give the event date as its year, month, day and whether it is approximate (month, day "
+    "and approximate may be left out), or null to remove it."
+)
+ERROR_DATE_PART = "The event date's {part} must be a whole number, or left out."
+ERROR_DATE_YEAR_MISSING = "Give the event date's year, or null to remove the date."
+ERROR_DATE_APPROXIMATE = "Whether the event date is approximate must be true or false."
+
+# claim_update's ``date`` when the edit leaves the event date as it is.
+KEEP_DATE = object()
+EVENT_DATE_FIELDS = ("event_year", "event_month", "event_day", "event_approximate")
 
 
 def claim_search_text(statement: str, quote: str) -> str:
@@ -229,6 +241,37 @@ def claim_create(
     return claim
 
 
+def clean_claim_date(date: object) -> dict[str, int | bool | None]:
+    """The event date fields (``EVENT_DATE_FIELDS``) an edit sets from ``date``: a mapping
+    with ``year`` and optionally ``month``, ``day`` and ``approximate``, or None for no date;
+    else ``ClaimError`` on the field "date", worded by ``crosscheck.dates`` for an impossible
+    date (a month without a year, 31 April, 29 February 1934…)."""
+    if date is None:
+        return dict.fromkeys(EVENT_DATE_FIELDS[:3]) | {"event_approximate": False}
+    if not isinstance(date, dict) or set(date) - {"year", "month", "day", "approximate"}:
+        raise ClaimError(ERROR_DATE_SHAPE, "date")
+    parts: dict[str, int | None] = {}
+    for part in ("year", "month", "day"):
+        value = date.get(part)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ClaimError(ERROR_DATE_PART.format(part=part), "date")
+        parts[part] = value
+    approximate = date.get("approximate", False)
+    if not isinstance(approximate, bool):
+        raise ClaimError(ERROR_DATE_APPROXIMATE, "date")
+    if all(value is None for value in parts.values()) and not approximate:
+        raise ClaimError(ERROR_DATE_YEAR_MISSING, "date")  # {}: null removes a date
+    problem = partial_date_problem(parts["year"], parts["month"], parts["day"], approximate)
+    if problem:
+        raise ClaimError(problem, "date")
+    return {
+        "event_year": parts["year"],
+        "event_month": parts["month"],
+        "event_day": parts["day"],
+        "event_approximate": approximate,
+    }
+
+
 def clean_claim_edit(statement: object, topics: object) -> tuple[str, list[str]]:
     """The statement and topic names an edit sets, cleaned, or ``ClaimError``."""
     return _clean_statement(statement), _clean_topic_names(topics)
@@ -242,18 +285,45 @@ def _parse_version(version: object) -> int:
 
 @transaction.atomic
 def claim_update(
-    *, claim: Claim, statement: object, topics: object, version: object, user: Visitor
+    *,
+    claim: Claim,
+    statement: object,
+    topics: object,
+    version: object,
+    user: Visitor,
+    date: object = KEEP_DATE,
 ) -> Claim:
-    """Change a claim's statement and topics. ``version`` is the version the user edited;
+    """Change a claim's statement and topics, and its event date unless ``date`` is
+    ``KEEP_DATE`` (see ``clean_claim_date``). ``version`` is the version the user edited;
     if the claim has changed since, nothing is saved (``ClaimConflict``). The anchor stays:
     a different passage is a different claim."""
     if not can_change(user, claim):
         raise ClaimPermissionDenied(ERROR_NOT_OWNER)
     sent = _parse_version(version)
     statement, topic_names = clean_claim_edit(statement, topics)
-    _compare_and_set(Claim, claim, sent, ERROR_GONE, user, statement=statement)
+    dated = {} if date is KEEP_DATE else clean_claim_date(date)
+    _compare_and_set(Claim, claim, sent, ERROR_GONE, user, statement=statement, **dated)
     claim.topics.set(topics_get_or_create(topic_names))
     return claim
+
+
+@transaction.atomic
+def claim_date_set(*, claim: Claim, date: object, version: object, user: Visitor) -> Claim:
+    """Set (or with None remove) the date of the event ``claim`` speaks of: the annotator
+    accepting a date suggested from its text (``claim_date_suggestions``) or giving another.
+    Refused, with nothing changed, for an impossible date (``clean_claim_date``), a user
+    who may not change the claim, or an edit based on an older version (``ClaimConflict``)."""
+    if not can_change(user, claim):
+        raise ClaimPermissionDenied(ERROR_NOT_OWNER)
+    sent = _parse_version(version)
+    _compare_and_set(Claim, claim, sent, ERROR_GONE, user, **clean_claim_date(date))
+    return claim
+
+
+def claim_date_suggestions(claim: Claim) -> list[FoundDate]:
+    """The dates named in the claim's statement, then in its quote (a date the annotator
+    wrote comes first), each once: what the claim card offers as its event date."""
+    return suggest_dates(claim.statement, claim.quote)
 
 
 @transaction.atomic

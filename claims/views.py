@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.dashboard import dashboard_figures
 from claims.errors import ClaimError, ClaimPermissionDenied
 from claims.exports import DATASETS, csv_chunks, export_filename, filtered
+from claims.extensions import document_page_parts
 from claims.filters import ClaimFilter, MyVerdictFilter, PairFilter, ReviewQueueFilter
 from claims.models import Bearing, Claim, ClaimLink, Evidence, Relation, Review, Topic
 from claims.reviewing import (
@@ -54,10 +55,13 @@ class CappedPaginator(Paginator):
 
     more = False
 
-    def __init__(self, object_list, per_page, *, to_count=None) -> None:
+    def __init__(self, object_list, per_page, *, gathered=None, to_count=None) -> None:
         super().__init__(object_list, per_page)
-        # The same rows, written to count fast (CountableFilterSet.qs_gathered).
-        self.to_count = object_list if to_count is None else to_count
+        # The same rows, written to be read all (CountableFilterSet.qs_gathered) ...
+        self.gathered = object_list if gathered is None else gathered
+        # ... and to be counted: querysets without a row in common that together hold
+        # them, each counted up to the limit (CountableFilterSet.qs_counted).
+        self.to_count = [self.gathered] if to_count is None else list(to_count)
 
     def get_page(self, number) -> Page:
         try:
@@ -66,7 +70,9 @@ class CappedPaginator(Paginator):
             number = 1
         offset = (number - 1) * self.per_page
         limit = -(-(offset + self.per_page) // COUNT_LIMIT) * COUNT_LIMIT
-        counted = self.to_count.order_by()[: limit + 1].count()  # any limit + 1 rows
+        counted = 0
+        for part in self.to_count:  # any limit + 1 rows; each part counted (a fixed number)
+            counted += part.order_by()[: max(1, limit + 1 - counted)].count()
         self.more = counted > limit
         self.count = min(counted, limit)  # replaces the cached property
         if offset >= self.count > 0:  # past the end: show the last page
@@ -75,7 +81,7 @@ class CappedPaginator(Paginator):
         # Many matching rows: walking the ordering index finds a page of them at once. Few
         # (a source among a hundred, say): walking would test every row, so gather them
         # through their own indexes, as the count did, and sort them.
-        rows_from = self.object_list if self.more else self.to_count
+        rows_from = self.object_list if self.more else self.gathered
         rows = list(rows_from[offset : offset + self.per_page])
         # Paginator's hook that makes a page (overridable, so used); django-stubs omits it.
         return self._get_page(rows, number, self)  # type: ignore[attr-defined]
@@ -101,12 +107,17 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "linkEvidenceUrl": _url_template("claims:api-link-evidence"),
             "evidenceUrl": _url_template("claims:api-evidence"),
             "searchUrl": reverse("claims:api-claim-search"),
+            # A topic's claims side by side (the comparison app), the topic's name in place
+            # of the id placeholder.
+            "topicUrl": _url_template("comparison:topic"),
             "idPlaceholder": str(ID_PLACEHOLDER),
             "relations": Relation.choices,
             "bearings": Bearing.choices,
             "canAnnotate": can_annotate(request.user),
             "topics": list(Topic.objects.values_list("name", flat=True)[:500]),
         },
+        # What the feature apps add to the page (claims.extensions).
+        "page_parts": document_page_parts(request, document),
     }
     return render(request, "claims/document_detail.html", context)
 
@@ -173,8 +184,10 @@ def page_by_ids(request: HttpRequest, filterset, load) -> Page:
     100,000 claims), then ``load(pk__in=ids)`` reads that page's objects with what they
     show."""
     ids = filterset.qs.values_list("pk", flat=True)
-    counted = filterset.qs_gathered().values_list("pk", flat=True)
-    page = CappedPaginator(ids, PAGE_SIZE, to_count=counted).get_page(request.GET.get("page"))
+    gathered = filterset.qs_gathered().values_list("pk", flat=True)
+    counted = [part.values_list("pk", flat=True) for part in filterset.qs_counted()]
+    paginator = CappedPaginator(ids, PAGE_SIZE, gathered=gathered, to_count=counted)
+    page = paginator.get_page(request.GET.get("page"))
     by_id = {obj.pk: obj for obj in load(pk__in=list(page.object_list))}
     page.object_list = [by_id[pk] for pk in page.object_list]
     return page

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from corpus import text as text_utils
 from corpus.models import Document, Source
+from corpus.signals import document_imported
 
 ERROR_TOO_LARGE = "The file is {size}; the largest file Crosscheck accepts is {limit}."
 ERROR_DUPLICATE = (
@@ -116,6 +117,9 @@ def document_import(
         if existing is None:
             raise
         raise duplicate_error(existing) from None
+    transaction.on_commit(
+        lambda: document_imported.send(sender=Document, document=document, user=user)
+    )
     return document
 
 

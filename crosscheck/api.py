@@ -44,7 +44,7 @@ from jobs.models import JobState
 from jobs.views import job_api
 
 # The apps' routers, each serving paths that start with /api/.
-ROUTERS = ["claims.api.router"]
+ROUTERS = ["claims.api.router", "suggestions.api.router"]
 
 CSRF_HEADER = "X-CSRFToken"
 ERROR_BAD_PARAMETER = "The parameter {name} is not valid."

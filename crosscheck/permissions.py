@@ -87,3 +87,15 @@ def can_edit_comment(user: Visitor, comment) -> TypeGuard[User]:
 def can_delete_comment(user: Visitor, comment) -> TypeGuard[User]:
     """Its author, and editors, delete a comment."""
     return can_edit_comment(user, comment) or _holds(user, "discussion.delete_comment")
+
+
+def can_triage_suggestions(user: Visitor) -> TypeGuard[User]:
+    """Work through suggested counterparts: make a claim on a passage and link it, dismiss a
+    passage as not related, refresh the Suggested pairs queue (annotators and editors)."""
+    return can_annotate(user)
+
+
+def can_index_passages(user: Visitor) -> TypeGuard[User]:
+    """Start indexing the documents not yet in the passage index (editors: it reads the
+    whole corpus)."""
+    return _holds(user, CURATE)

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "claims",
     # Comments on claim pairs and each person's inbox (a feature app above claims).
     "discussion",
+    "suggestions",
+    # Compare: the timeline of dated claims (and the contradiction map, topic pages).
+    "comparison",
     # Background jobs (django-tasks, the backport of Django 6's django.tasks): see TASKS.
     "django_tasks",
     "django_tasks_db",
@@ -128,12 +131,17 @@ if _database_url:
             "DATABASE_URL must point at PostgreSQL (postgres://…) or SQLite (sqlite:///…)."
         )
 else:
-    _database = {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(BASE_DIR / "db.sqlite3"),
-        # Wait for a writer instead of failing at once when two requests write together.
-        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
-    }
+    _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "db.sqlite3")}
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database.setdefault("OPTIONS", {}).update(
+        # Wait for a writer instead of failing at once when two requests write together, and
+        # keep a write-ahead log so that a long read (an export job) never blocks the writers.
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
+    )
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -290,6 +298,8 @@ elif CROSSCHECK_TASKS_BACKEND == "rq":
     RQ_QUEUES = {
         "default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")},
     }
+    # `manage.py rqworker`'s worker: RQ's, with each job's forked process dying with it.
+    RQ = {"WORKER_CLASS": "jobs.rq_worker.JobWorker"}
 else:
     raise ImproperlyConfigured(
         f"CROSSCHECK_TASKS_BACKEND={CROSSCHECK_TASKS_BACKEND!r}: use database or rq."
@@ -308,3 +318,6 @@ CROSSCHECK_JOB_STALE_SECONDS = env_int("CROSSCHECK_JOB_STALE_SECONDS", 120, mini
 # than this, run as jobs; smaller ones answer at once.
 CROSSCHECK_EXPORT_JOB_ROWS = env_int("CROSSCHECK_EXPORT_JOB_ROWS", 5000)
 CROSSCHECK_IMPORT_JOB_ROWS = env_int("CROSSCHECK_IMPORT_JOB_ROWS", 1000)
+# The optional semantic re-ranker of suggestions (the `semantic` extra; README "Semantic
+# re-ranking"): the directory of the all-MiniLM-L6-v2 model; empty: off.
+CROSSCHECK_SEMANTIC_MODEL = os.environ.get("CROSSCHECK_SEMANTIC_MODEL", "").strip()

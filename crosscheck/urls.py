@@ -44,6 +44,8 @@ urlpatterns = [
     path("", include("claims.urls")),
     path("", include("discussion.urls")),
     path("", include("jobs.urls")),
+    path("", include("suggestions.urls")),
+    path("", include("comparison.urls")),
     # The JSON API's description (OpenAPI) and its docs page: crosscheck.api.
     path("", include("crosscheck.api")),
     path("admin/", admin.site.urls),

@@ -111,6 +111,21 @@ def _job(w) -> dict:
     return {"public_id": job.public_id}
 
 
+def _passage_body(w) -> dict:
+    """A passage of another document than the world's claim's (a suggestion's)."""
+    text = w.documents[2].text
+    start = text.index("something")
+    return {"document": w.documents[2].pk, "start": start, "end": start + 9}
+
+
+def _counterpart_body(w) -> dict:
+    return _passage_body(w) | {
+        "statement": "A counterpart.",
+        "relation": "corroborates",
+        "rationale": "Both say so.",
+    }
+
+
 EXPECTED: dict[str, Row] = {
     "home": Row({"GET": READ, "POST": READ}),
     "login": Row(
@@ -189,6 +204,14 @@ EXPECTED: dict[str, Row] = {
         {"GET": WRONG_METHOD, "POST": READ}, data={"POST": lambda w: {"dataset": "claims"}}
     ),
     "claims:review-dashboard": Row({"GET": READ, "POST": WRONG_METHOD}),
+    "comparison:timeline": Row({"GET": READ, "POST": WRONG_METHOD}),
+    "comparison:timeline-svg": Row({"GET": READ, "POST": WRONG_METHOD}),
+    "comparison:map": Row({"GET": READ, "POST": WRONG_METHOD}),
+    "comparison:map-svg": Row({"GET": READ, "POST": WRONG_METHOD}),
+    "comparison:map-csv": Row({"GET": READ, "POST": WRONG_METHOD}),
+    "comparison:topic": Row(
+        {"GET": READ, "POST": WRONG_METHOD}, kwargs=lambda w: {"name": "Economy"}
+    ),
     "claims:api-claim-search": Row(
         {"GET": READ, "POST": WRONG_METHOD}, data={"GET": lambda w: {"q": "says"}}
     ),
@@ -240,6 +263,32 @@ EXPECTED: dict[str, Row] = {
             "PATCH": lambda w: {"bearing": "refutes", "version": w.claim_evidence.version},
             "DELETE": lambda w: {"version": w.claim_evidence.version},
         },
+    ),
+    # Counterparts (the suggestions app): anyone signed in reads suggestions; annotators and
+    # editors act on them and work through the Suggested pairs page; editors index.
+    "suggestions:queue": Row(
+        {"GET": ANNOTATE, "POST": WRONG_METHOD},
+        data={"GET": lambda w: {"q": "says", "source": w.source.pk}},
+    ),
+    "suggestions:refresh": Row({"GET": WRONG_METHOD, "POST": ANNOTATE}),
+    "suggestions:index": Row({"GET": WRONG_METHOD, "POST": (NO, NO, NO, NO, OK)}),
+    "suggestions:counterpart": Row(
+        {"GET": WRONG_METHOD, "POST": ANNOTATE}, kwargs=_claim, data={"POST": _counterpart_body}
+    ),
+    "suggestions:dismiss": Row(
+        {"GET": WRONG_METHOD, "POST": ANNOTATE}, kwargs=_claim, data={"POST": _passage_body}
+    ),
+    "suggestions:api-document-suggestions": Row(
+        {"GET": READ, "POST": WRONG_METHOD},
+        kwargs=lambda w: {"document_id": w.document.pk},
+        data={"GET": lambda w: {"start": 0, "end": 8, "limit": 5}},
+    ),
+    "suggestions:api-claim-suggestions": Row({"GET": READ, "POST": WRONG_METHOD}, kwargs=_claim),
+    "suggestions:api-claim-counterparts": Row(
+        {"GET": WRONG_METHOD, "POST": ANNOTATE}, kwargs=_claim, data={"POST": _counterpart_body}
+    ),
+    "suggestions:api-claim-suggestion-dismiss": Row(
+        {"GET": WRONG_METHOD, "POST": ANNOTATE}, kwargs=_claim, data={"POST": _passage_body}
     ),
     # The JSON API's description (OpenAPI) and its docs page: anyone signed in.
     "api-schema": Row({"GET": READ, "POST": WRONG_METHOD}),

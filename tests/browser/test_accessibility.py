@@ -6,7 +6,9 @@ opened and put in a state the way a person would (a click on a highlight opens t
 panel, "?" the list of shortcuts, …), then axe runs on the whole document with its default
 rules plus ``label-content-name-mismatch`` (experimental, so off by default): a control
 whose accessible name does not contain its visible label is announced as something else
-than what a voice-control user says to press.
+than what a voice-control user says to press. ``link-in-text-block`` (a link in a line of
+text told apart by colour alone) is named too, though on by default: the admin's
+breadcrumbs failed it, and a test below checks it still runs there.
 
 Injecting axe is a script added to the page, which the app's Content-Security-Policy
 forbids: these tests alone browse with Playwright's ``bypass_csp``.
@@ -43,7 +45,10 @@ REPORTED = ("serious", "critical")
 
 AXE_RUN = """async ([reported, exclude]) => {
   const results = await axe.run({ include: [document], exclude }, {
-    rules: { "label-content-name-mismatch": { enabled: true } },
+    rules: {
+      "label-content-name-mismatch": { enabled: true },
+      "link-in-text-block": { enabled: true },
+    },
     resultTypes: ["violations"],
   });
   return results.violations
@@ -245,6 +250,11 @@ def audit_reviewing(audit: Audit, world) -> None:
 def audit_editing(audit: Audit) -> None:
     audit.visit("/admin/", "admin index")
     audit.visit("/admin/claims/claim/", "admin claims")
+    # Breadcrumbs whose links axe's link-in-text-block checks (on the claims list it finds
+    # them too short a part of the line to check); the claim page, where a read-only field
+    # lists links too, in test_the_admins_links_in_text_are_told_apart_without_colour.
+    audit.visit("/admin/corpus/source/", "admin sources")
+    expect(audit.page.locator("div.breadcrumbs").get_by_role("link", name="Corpus")).to_be_visible()
 
 
 @pytest.mark.parametrize("role", ["annotator", "reviewer", "editor"])
@@ -284,6 +294,30 @@ def test_the_check_sees_a_control_named_unlike_its_label(axe_page):
     )
     found = violations(axe_page)
     assert [violation["rule"] for violation in found] == ["label-content-name-mismatch"]
+
+
+def test_the_admins_links_in_text_are_told_apart_without_colour(axe_page, world):
+    """Links in a line of text (the breadcrumbs; a claim's links in its read-only field)
+    are underlined in the admin: axe's ``link-in-text-block`` passes them, and reports them
+    styled as Django's admin styles them (colour alone), so the check does run there."""
+    make_user("editor", username="editor")
+    sign_in(axe_page, "editor")
+    axe_page.goto(f"/admin/claims/claim/{world['link'].left_id}/change/")
+    expect(axe_page.locator("div.breadcrumbs").get_by_role("link", name="Home")).to_be_visible()
+    expect(axe_page.locator(".field-links .readonly a").first).to_be_visible()
+    # Django's autocomplete widget (select2) brings violations of its own (unlabelled search
+    # field, list markup), not checked here.
+    select2 = (".select2-container",)
+    assert not violations(axe_page, select2), "the admin's claim page"
+    axe_page.screenshot(path=SHOTS / "axe" / "editor-admin-links-in-text.png")
+    axe_page.add_style_tag(
+        content="div.breadcrumbs a:link, div.breadcrumbs a:visited, #content .readonly a:link,"
+        " #content .readonly a:visited { text-decoration: none; }"
+    )
+    found = violations(axe_page, select2)
+    assert [violation["rule"] for violation in found] == ["link-in-text-block"]
+    assert any("breadcrumbs" in node for node in found[0]["nodes"])
+    assert any("readonly" in node for node in found[0]["nodes"])
 
 
 def test_a_pair_is_checked_as_its_proposer_sees_it(axe_page, world):

@@ -130,6 +130,9 @@ def test_the_apps_pages_keep_the_policy(page, live_server, watch, corpus, settin
         corpus["link"].get_absolute_url() + "?queue=1",
         "/review/",
         "/review/dashboard/",
+        "/timeline/",
+        "/compare/",
+        "/compare/topics/Kirov/",
         "/export/",
         "/corpus/documents/upload/",
     ]:

@@ -90,6 +90,7 @@ def test_get_lists_a_documents_claims_in_reading_order(annotator_client, annotat
         "created": first.created_at.isoformat(),
         "version": 1,
         "can_edit": True,
+        "date": None,
     }
     assert (claims[1]["author"], claims[1]["can_edit"]) == (other.username, False)
 

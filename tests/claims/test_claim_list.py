@@ -84,7 +84,9 @@ def test_it_shows_statement_quote_author_topics_and_a_link_to_the_claim_in_its_d
     assert claim.get_absolute_url() == link
     assert f'href="{link}"' in html
     assert annotator.username in html
-    assert '<span class="topic">Economy</span>' in html
+    topic_page = reverse("comparison:topic", args=["Economy"])
+    assert f'<a class="topic" href="{topic_page}"' in html
+    assert ">Economy</a>" in html
     assert "Pravda" in html
     assert "3 claims" in html
 

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from claims import exports
 from claims.exports import CLAIMS, DATASETS, EVIDENCE, PAIRS, csv_chunks, filtered
 from claims.models import Topic
+from claims.services import claim_date_set
 from crosscheck.spreadsheet import FORMULA_TRIGGERS, neutralise, restore
 from tests.factories import (
     make_claim,
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.django_db
 CLAIMS_HEADER = [
     "claim_id", "source", "source_kind", "document", "document_checksum", "start", "end",
     "quote", "statement", "topics", "annotator", "created", "updated", "links", "evidence",
+    "event_date", "event_date_approximate",
 ]  # fmt: skip
 PAIRS_HEADER = [
     "pair_id",
@@ -118,6 +120,11 @@ def corpus():
     make_review(l1, "rejected", user=rita)  # replaces her first verdict
     make_review(l1, "confirmed", user=rob)
     make_review(l1, "needs_evidence", user=ray)
+    c1.refresh_from_db()
+    claim_date_set(claim=c1, date={"year": 1929, "month": 2, "day": 9, "approximate": True},
+                   version=c1.version, user=alice)  # fmt: skip
+    c3.refresh_from_db()
+    claim_date_set(claim=c3, date={"year": 1928, "month": 12}, version=c3.version, user=alice)
     objects = {
         "doc_a": doc_a, "doc_b": doc_b, "c1": c1, "c2": c2, "c3": c3, "l1": l1, "l2": l2,
         "e1": e1, "e2": e2, "e3": e3, "e4": e4,
@@ -149,17 +156,17 @@ def expected_claims(c) -> list[list[str]]:
         [
             str(c1.public_id), "'\rCR Ledger", "news", "'" + DOC_A_TITLE, doc_a.checksum,
             "0", str(len(QUOTE_1)), QUOTE_1, "'" + STATEMENT_1, "'-2; economy; Москва",
-            "alice", iso(c1.created_at), iso(c1.updated_at), "1", "2",
+            "alice", iso(c1.created_at), iso(c1.updated_at), "1", "2", "1929-02-09", "true",
         ],
         [
             str(c2.public_id), "'\rCR Ledger", "news", "'" + DOC_A_TITLE, doc_a.checksum,
             str(start_2), str(start_2 + len(QUOTE_2)), QUOTE_2, "'" + STATEMENT_2, "",
-            "bob", iso(c2.created_at), iso(c2.updated_at), "1", "0",
+            "bob", iso(c2.created_at), iso(c2.updated_at), "1", "0", "", "",
         ],
         [
             str(c3.public_id), "'\tTab Gazette", "book", DOC_B_TITLE, doc_b.checksum,
             "0", str(len(QUOTE_3)), QUOTE_3, "'" + STATEMENT_3, "economy",
-            "alice", iso(c3.created_at), iso(c3.updated_at), "2", "1",
+            "alice", iso(c3.created_at), iso(c3.updated_at), "2", "1", "1928-12", "false",
         ],
     ]  # fmt: skip
 

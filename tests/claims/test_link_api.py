@@ -159,7 +159,7 @@ def test_get_a_claim_returns_its_links_seen_from_it_and_the_evidence_on_it_and_t
     response = annotator_client.get(claim_url(claim_a))
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"claim", "links", "evidence"}
+    assert set(data) == {"claim", "links", "evidence", "date_suggestions"}
     assert data["claim"]["id"] == str(claim_a.public_id)
     assert data["evidence"] == [
         {

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from claims import filters, views
+from claims import views
 from claims.filters import PairFilter
 from claims.models import ClaimLink, Topic
 from tests.factories import (
@@ -281,18 +281,17 @@ def test_listing_and_counting_find_the_same_pairs(pairs, query):
     assert filterset.qs.count() > 0
 
 
-@pytest.mark.parametrize("wide", [True, False])
 @pytest.mark.parametrize("q", ["taxes", "north", "exiled 1928", "1929", "nowhere"])
-def test_a_wide_and_a_narrow_search_count_the_pairs_they_list(pairs, monkeypatch, q, wide):
-    """A search whose words are in ``WIDE_SEARCH`` claims or more is counted by testing each
-    pair, as it is listed; a narrower one through the claims found first: the same pairs."""
-    monkeypatch.setattr(filters, "WIDE_SEARCH", 1 if wide else 10_000)
+def test_a_search_lists_gathers_and_counts_the_same_pairs(pairs, q):
+    """Listed in order, gathered through the claims that hold the words, and counted in
+    two parts (left claim matches; right claim matches and left one does not): the same
+    pairs (tests/claims/test_pair_search_counting.py tries pairs matching on both sides)."""
     filterset = PairFilter({"q": q}, queryset=ClaimLink.objects.order_by("-created_at", "-pk"))
     listed_rows = list(filterset.qs)
-    counted_rows = list(filterset.qs_gathered())
-    if q != "nowhere":  # PostgreSQL's planner estimates a claim or more for any word
-        assert filterset.wide is wide
-    assert listed_rows == counted_rows
+    counted = [set(part) for part in filterset.qs_counted()]
+    assert listed_rows == list(filterset.qs_gathered())
+    assert len(counted) == 2 and not counted[0] & counted[1]
+    assert counted[0] | counted[1] == set(listed_rows)
     assert [link.rationale for link in listed_rows] == {
         "taxes": ["tax"], "north": ["army"], "exiled 1928": ["exile"], "1929": ["exile"],
         "nowhere": [],

@@ -79,10 +79,23 @@ function selectionSpan() {
   return spanFromSelection(textMap.text, index, start, end);
 }
 
+// The selection, for the parts feature apps add to the page (claims/extensions.py): told
+// only when it changes.
+let toldSelection = null;
+function tellSelection(span) {
+  const key = span ? `${span.start}-${span.end}` : null;
+  if (key === toldSelection) return;
+  toldSelection = key;
+  document.dispatchEvent(new CustomEvent("crosscheck:selection", { detail: { span } }));
+}
+
 document.addEventListener("selectionchange", () => {
   evidenceMode.updateButton();
-  if (!config.canAnnotate || !form.hidden) return;
-  pendingSpan = selectionSpan();
+  if (!form.hidden) return;
+  const span = selectionSpan();
+  tellSelection(span);
+  if (!config.canAnnotate) return;
+  pendingSpan = span;
   newClaimButton.hidden = pendingSpan === null;
 });
 
@@ -113,6 +126,7 @@ function closeForm() {
   form.reset();
   formSpan = null;
   pendingSpan = selectionSpan();
+  tellSelection(pendingSpan);
   newClaimButton.hidden = pendingSpan === null;
   painter.mark(current);
 }
@@ -151,6 +165,9 @@ async function openExisting(id) {
 
 newClaimButton.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
 newClaimButton.addEventListener("click", openForm);
+// Asked for by the parts feature apps add to the page (claims/extensions.py).
+document.addEventListener("crosscheck:new-claim", openForm);
+document.addEventListener("crosscheck:say", (event) => say(event.detail.message));
 el("claim-form-cancel").addEventListener("click", closeForm);
 
 submitForm(form, () => {
@@ -165,6 +182,7 @@ submitForm(form, () => {
 }, (data) => {
   const claim = locate(data.claim);
   claims.push(claim);
+  document.dispatchEvent(new CustomEvent("crosscheck:claim-created", { detail: { claim } }));
   document.getSelection().removeAllRanges();
   closeForm();
   repaint();

@@ -10,6 +10,8 @@ const KINDS = [
   ["quote", "Quoted text"],
 ];
 const SEARCH_DELAY_MS = 200;
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+  "October", "November", "December"];
 // How each symmetric relation reads of the two claims together.
 const BOTH_WAYS = { contradicts: "contradict", corroborates: "corroborate" };
 
@@ -95,10 +97,17 @@ export class ClaimPanel {
       node("p", { class: "claim-statement", text: claim.statement }),
       node("blockquote", { class: "claim-quote", text: shorten(claim.quote, 240) }),
       node("p", { class: "claim-meta", text: `by ${claim.author} on ${dateOf(claim.created)}` }),
+      node("div", { class: "claim-date" }, node("p", { text: `Event date: ${claim.date ? claim.date.label : "not given"}` })),
     );
     if (claim.topics.length) {
       const topics = node("ul", { class: "topics", "aria-label": "Topics" });
-      for (const topic of claim.topics) topics.append(node("li", { class: "topic", text: topic }));
+      for (const topic of claim.topics) {
+        // Each topic opens its claims side by side, a column per source (/compare/topics/).
+        const url = this.config.topicUrl && this.url(this.config.topicUrl, encodeURIComponent(topic));
+        topics.append(node("li", { class: "topic" }, url
+          ? node("a", { href: url, text: topic, "aria-label": `Topic ${topic}: sources side by side` })
+          : topic));
+      }
       card.append(topics);
     }
     const label = shorten(claim.statement, 60);
@@ -111,8 +120,9 @@ export class ClaimPanel {
     }
     card.append(actions);
     const sections = node("div", { class: "card-details", "aria-live": "polite" });
-    card.append(sections);
-    this.loadDetails(card, claim, sections, actions);
+    const slot = node("div", { class: "card-parts" }); // filled by feature apps
+    card.append(sections, slot);
+    this.loadDetails(card, claim, sections, actions, slot);
   }
 
   button(text, label, onClick, extra = "") {
@@ -121,14 +131,24 @@ export class ClaimPanel {
     return button;
   }
 
-  async loadDetails(card, claim, sections, actions) {
+  async loadDetails(card, claim, sections, actions, slot) {
     const { ok, data } = await api("GET", this.url(this.config.claimUrl, claim.id));
-    if (!ok) {
-      showError(sections, data.error);
-      return;
+    if (ok) this.showDetails(card, claim, data, sections, actions);
+    else showError(sections, data.error);
+    // The card is shown: the parts feature apps add to the page may fill its slot
+    // (claims/extensions.py).
+    if (card.isConnected) {
+      card.dispatchEvent(new CustomEvent("crosscheck:card", {
+        bubbles: true,
+        detail: { claim, slot, first: card.parentElement.firstElementChild === card, reload: () => this.reload(card, claim) },
+      }));
     }
+  }
+
+  showDetails(card, claim, data, sections, actions) {
     card.details = data;
     Object.assign(claim, { version: data.claim.version });
+    if (claim.can_edit) this.dateActions(card, claim, data.date_suggestions);
     sections.replaceChildren(this.linksSection(card, claim, data.links), this.evidenceSection(card, claim, data.evidence));
     if (this.config.canAnnotate) {
       const label = shorten(claim.statement, 60);
@@ -452,6 +472,76 @@ export class ClaimPanel {
     });
     card.replaceChildren(form);
     statement.focus();
+  }
+
+  // --- Event date --------------------------------------------------------------------------
+
+  /** Under the card's "Event date" line: the dates found in its text to accept with one
+   * click, and a form to give or change the date, or remove it. */
+  dateActions(card, claim, suggestions) {
+    const box = card.querySelector(".claim-date");
+    if (!box) return;
+    const label = shorten(claim.statement, 60);
+    const offered = suggestions.filter((date) => date.key !== claim.date?.key);
+    const actions = node("div", { class: "card-actions" });
+    if (offered.length) {
+      actions.append(node("span", { class: "help", text: claim.date ? "Found in its text:" : "Suggested from its text:" }));
+    }
+    for (const date of offered) {
+      const { year, month, day, approximate } = date;
+      actions.append(this.button(`Use ${date.label}`, `Use ${date.label} as the event date of claim: ${label}`,
+        () => this.saveDate(card, claim, { year, month, day, approximate }, `Event date set to ${date.label}.`)));
+    }
+    const verb = claim.date ? "Change date…" : "Set date…";
+    actions.append(this.button(verb, `${verb} (event date of claim: ${label})`, () => this.dateForm(card, claim, box)));
+    if (claim.date) {
+      actions.append(this.button("Remove date", `Remove date (event date of claim: ${label})`,
+        () => this.saveDate(card, claim, null, "Event date removed.")));
+    }
+    box.append(actions);
+  }
+
+  async saveDate(card, claim, date, message, where = card.querySelector(".claim-date")) {
+    const { ok, data } = await api("PATCH", this.url(this.config.claimUrl, claim.id), { date, version: claim.version });
+    if (!ok) {
+      showError(where, data.error);
+      return;
+    }
+    this.fill(card, this.hooks.changed(data.claim));
+    this.hooks.say(message);
+  }
+
+  dateForm(card, claim, box) {
+    box.querySelector(".panel-form")?.remove();
+    const form = node("form", { class: "panel-form date-form", novalidate: true });
+    const current = claim.date ?? {};
+    const [yearField, year] = field("Year", node("input", { type: "text", inputmode: "numeric", size: "6", autocomplete: "off" }));
+    year.value = current.year ?? "";
+    const months = [["", "— (year only)"], ...MONTHS.map((name, i) => [String(i + 1), name])];
+    const [monthField, month] = field("Month", select(months, current.month ? String(current.month) : ""));
+    const [dayField, day] = field("Day", node("input", { type: "text", inputmode: "numeric", size: "3", autocomplete: "off" }), "Leave empty for a month or a year.");
+    day.value = current.day ?? "";
+    const about = node("input", { type: "checkbox", checked: Boolean(current.approximate) });
+    const aboutField = node("div", { class: "field checkbox" }, node("label", {}, about, " About (the source dates it only roughly)"));
+    const [actions, cancel] = formActions("Save date");
+    form.append(node("fieldset", {}, node("legend", { text: "Event date" }), yearField, monthField, dayField, aboutField), actions);
+    cancel.addEventListener("click", () => form.remove());
+    const number = (input) => (input.value.trim() === "" ? null : Number(input.value.trim()));
+    submitForm(form, () => {
+      const date = { year: number(year), month: number(month), day: number(day), approximate: about.checked };
+      for (const [name, value] of Object.entries(date)) {
+        if (typeof value === "number" && !Number.isInteger(value)) {
+          showError(form, `The ${name} must be a whole number.`);
+          return null;
+        }
+      }
+      return ["PATCH", this.url(this.config.claimUrl, claim.id), { date, version: claim.version }];
+    }, (data) => {
+      this.fill(card, this.hooks.changed(data.claim));
+      this.hooks.say("Event date saved.");
+    });
+    box.append(form);
+    year.focus();
   }
 
   confirmDeleteClaim(card, claim) {

@@ -1,0 +1,71 @@
+"""Extension points of the document page, for the feature apps above ``claims``.
+
+``claims`` imports no app above it, so an app that adds to the reading and annotating page
+registers a ``DocumentPagePart`` in its ``AppConfig.ready()``::
+
+    register_document_page_part(DocumentPagePart(
+        name="example", script="example/page.js", stylesheet="example/page.css",
+        config=page_config, shortcuts=[(("q",), "what q does")]))
+
+The page (``templates/claims/document_detail.html``) then links the stylesheet, hands
+``config(request, document)`` to the script as JSON (``json_script``, element id
+``<name>-config``), lists the shortcuts in its shortcuts help, and loads the script as an ES
+module after its own: static files only, as the Content-Security-Policy wants.
+
+The script meets the page through DOM events (``claims/static/claims/annotate.js`` and
+``cards.js`` say what each carries):
+
+- ``crosscheck:selection`` on ``document``: the reader's selection in the text changed
+  (``detail.span`` = ``{start, end, quote}`` in code points, or null);
+- ``crosscheck:card`` on a claim card, bubbling, when the card is shown with its details:
+  ``detail`` = ``{claim, slot, first, reload}``, ``slot`` an element of the card for the
+  parts to fill, ``first`` whether it is the first card in the panel, ``reload()`` redraws
+  the card;
+- ``crosscheck:claim-created`` on ``document``: the page's new-claim form saved a claim
+  (``detail.claim``);
+- the script may dispatch ``crosscheck:new-claim`` on ``document`` to open the page's
+  new-claim form for the current selection, and ``crosscheck:say`` (``detail.message``)
+  to announce a message in the page's status line.
+
+The panel has one slot of its own for what concerns the selection: ``#selection-parts``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+from corpus.models import Document
+
+
+@dataclass(frozen=True)
+class DocumentPagePart:
+    name: str  # unique; names the config element "<name>-config"
+    script: str  # static path of an ES module
+    stylesheet: str | None = None  # static path
+    config: Callable[[HttpRequest, Document], dict[str, Any]] | None = None
+    # For the shortcuts help: (the keys, each shown as <kbd>, what they do).
+    shortcuts: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+
+
+_document_page_parts: dict[str, DocumentPagePart] = {}
+
+
+def register_document_page_part(part: DocumentPagePart) -> None:
+    """Add ``part`` to every document page (registering a name again replaces it, so a
+    repeated ``ready()`` is harmless)."""
+    _document_page_parts[part.name] = part
+
+
+def document_page_parts(request: HttpRequest, document: Document) -> list[dict[str, Any]]:
+    """What the template renders for each registered part: the part, its config and the id
+    of the config element."""
+    return [
+        {
+            "part": part,
+            "config": part.config(request, document) if part.config else {},
+            "config_id": f"{part.name}-config",
+        }
+        for part in _document_page_parts.values()
+    ]

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ComparisonConfig(AppConfig):
+    """Compare: where the sources disagree, as figures — the timeline of dated claims (and
+    the contradiction map and topic pages beside it). An app above ``claims``: it only
+    reads claims and links."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "comparison"
+    verbose_name = "Comparison"

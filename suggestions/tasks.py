@@ -1,0 +1,24 @@
+"""The suggestions app's background jobs (see jobs.runner): thin shells over the index."""
+
+from jobs.runner import Progress, job_task
+from suggestions.embeddings import embed_after_index
+from suggestions.index import documents_unindexed, index_document
+
+
+@job_task
+def index_documents(progress: Progress, *, document_ids: list[int] | None = None) -> None:
+    """Index the passages of these documents (all the unindexed ones when None), each in
+    its own transaction: a document stopped midway is left out whole, the ones before it
+    stay indexed."""
+    documents = documents_unindexed()
+    if document_ids is not None:
+        documents = documents.filter(pk__in=document_ids)
+    indexed = passages = 0
+    for document in documents.only("pk", "title"):
+        passages += index_document(document, progress)
+        indexed += 1
+        # The semantic model's embeddings of the new passages, when it is installed.
+        embed_after_index(document, user=progress.user)
+    progress.summary = (
+        f"{indexed:,} document{'' if indexed == 1 else 's'} indexed ({passages:,} passages)."
+    )
