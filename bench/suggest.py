@@ -217,7 +217,29 @@ def table(results: dict[str, list[Outcome]]) -> str:
         ms = statistics.median(o.ms for o in outcomes)
         cells = [f"{r:.2f}" for r in hit] + [f"{mrr:.2f}", f"{negatives:.2f}", f"{ms:.0f}"]
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    lines += ["", *gains(results)]
     return "\n".join(lines)
+
+
+def gains(results: dict[str, list[Outcome]], k: int = 10) -> list[str]:
+    """Each ranking's recall@k (per pair) and hit@k (per query) above plain BM25's."""
+
+    def recall(outcomes: list[Outcome]) -> float:
+        ranks = [r for o in outcomes for r in o.target_ranks]
+        return sum(r is not None and r <= k for r in ranks) / len(ranks)
+
+    def hit(outcomes: list[Outcome]) -> float:
+        return sum(o.rank is not None and o.rank <= k for o in outcomes) / len(outcomes)
+
+    if "bm25" not in results:
+        return []
+    base = results["bm25"]
+    return [
+        f"{method}: recall@{k} {recall(o) - recall(base):+.2f} per pair, "
+        f"hit@{k} {hit(o) - hit(base):+.2f} per query, against plain BM25"
+        for method, o in results.items()
+        if method != "bm25"
+    ]
 
 
 def details(pairs: list[Pair], results: dict[str, list[Outcome]]) -> str:

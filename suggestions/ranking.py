@@ -100,15 +100,50 @@ def _name_words_of(names: tuple[str, ...]) -> dict[str, str]:
     return words
 
 
+@functools.lru_cache(maxsize=20_000)
+def _leading_words(names: tuple[str, ...]) -> frozenset[str]:
+    """The name words that only ever stand before another word of a name: first names
+    and the like ("sergei" of "Sergei Kirov", "soviet" of "Soviet Union")."""
+    leading: set[str] = set()
+    last: set[str] = set()
+    for name in names:
+        keys = [k for k in name_key(name).split() if len(k) > 2]
+        leading.update(keys[:-1])
+        last.update(keys[-1:])
+    return frozenset(leading - last)
+
+
+def _find(key: str, theirs: Iterable[str]) -> str | None:
+    """The candidate's name word that is ``key`` or a spelling variant of it."""
+    if key in theirs:
+        return key
+    return next((other for other in theirs if similarity(key, other) >= NAME_SIMILARITY), None)
+
+
 def shared_names(query: Iterable[str], candidate: Iterable[str]) -> list[str]:
     """The name words of the query found in the candidate, spelling variants included
-    ("Nikolaev" matches "Nikolayev"), as the query writes them."""
+    ("Nikolaev" matches "Nikolayev"), as the query writes them. A word that leads a name
+    on both sides (a first name: "Sergei" of Sergei Kirov and of Sergei Mrachkovsky)
+    counts only beside a shared word that ends one (the same person)."""
+    query, candidate = tuple(query), tuple(candidate)
     theirs = _name_words(candidate)
-    shared = []
-    for key, shown in _name_words(query).items():
-        if key in theirs or any(similarity(key, other) >= NAME_SIMILARITY for other in theirs):
-            shared.append(shown)
-    return shared
+    weak_query, weak_theirs = _leading_words(query), _leading_words(candidate)
+    found = {key: _find(key, theirs) for key in _name_words(query)}
+    return [
+        shown
+        for key, shown in _name_words(query).items()
+        if found[key] is not None
+        and not (key in weak_query and found[key] in weak_theirs and not _beside(key, query, found))
+    ]
+
+
+def _beside(key: str, names: tuple[str, ...], found: Mapping[str, str | None]) -> bool:
+    """Whether a name of the query holding ``key`` has another word found in the candidate."""
+    for name in names:
+        keys = name_key(name).split()
+        if key in keys and any(found.get(k) is not None for k in keys if k != key):
+            return True
+    return False
 
 
 def _year(date: str) -> str:

@@ -69,6 +69,12 @@ def test_similarity(a, b, at_least, at_most):
         (["S. M. Kirov", "Leningrad"], ["Sergei Kirov"], ["Kirov"]),
         (["Kirov's"], ["Kirov"], ["Kirov"]),
         (["Kamenev"], ["Kirov"], []),
+        # A lone first name is not the same person; beside the surname it is shown.
+        (["Sergei Kirov"], ["Sergei Mrachkovsky"], []),
+        (["Sergei Kirov"], ["Sergei Kirov"], ["Sergei", "Kirov"]),
+        (["Sergei Kirov"], ["Sergei", "Mrachkovsky"], ["Sergei"]),
+        (["Soviet Union"], ["Soviet Russia", "Stalin"], []),
+        (["Leningrad Centre"], ["Leningrad"], ["Leningrad"]),
     ],
 )
 def test_shared_names(query, candidate, shared):
