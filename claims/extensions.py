@@ -69,3 +69,22 @@ def document_page_parts(request: HttpRequest, document: Document) -> list[dict[s
         }
         for part in _document_page_parts.values()
     ]
+
+
+# --- Links to a topic's page --------------------------------------------------------------
+
+# The address of the page about one topic, given its name; registered by the app that has
+# such a page (the comparison app: its sources side by side). None: topics are plain text.
+_topic_url: Callable[[str], str] | None = None
+
+
+def register_topic_url(builder: Callable[[str], str] | None) -> None:
+    """Make every topic the claims pages show (the claims list, the claim cards) a link to
+    ``builder(name)``; None makes them plain text again."""
+    global _topic_url
+    _topic_url = builder
+
+
+def topic_url(name: str) -> str | None:
+    """The address of the page about the topic ``name``, or None when no app has one."""
+    return _topic_url(name) if _topic_url is not None else None

@@ -21,6 +21,7 @@ from claims.reviewing import clean_verdict, link_state_refresh
 from claims.services import (
     claim_prepare,
     clean_bearing,
+    clean_claim_date,
     clean_claim_edit,
     clean_direction,
     clean_link_edit,
@@ -100,6 +101,55 @@ def _claim(attribute: str):
     return key(attribute, Claim, "public_id", "claim")
 
 
+ERROR_FLAG = "Not true or false: “{value}” (write 1 or 0, or leave the cell empty)."
+
+
+class StrictFlag(widgets.BooleanWidget):
+    """True or false written 1/0 (or true/false, yes/no); an empty cell is None; any other
+    text fails its row rather than reading as false."""
+
+    TRUE = {"1", "true", "yes"}
+    FALSE = {"0", "false", "no"}
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value)
+        word = str(value).strip().casefold()
+        if not word:
+            return None
+        if word in self.TRUE or word in self.FALSE:
+            return word in self.TRUE
+        raise ValueError(ERROR_FLAG.format(value=value))
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else ("1" if value else "0")
+
+
+EVENT_DATE_COLUMNS = ("event_year", "event_month", "event_day", "event_approximate")
+
+
+def _event_date(values: dict, instance: Claim) -> dict | None:
+    """The event date a row gives, as ``clean_claim_date`` takes it (None for no date);
+    a column the file leaves out keeps what ``instance`` holds."""
+    year, month, day, approximate = (
+        values[name] if name in values else getattr(instance, name) for name in EVENT_DATE_COLUMNS
+    )
+    if year is None and month is None and day is None and not approximate:
+        return None
+    return {"year": year, "month": month, "day": day, "approximate": bool(approximate)}
+
+
+def _clean_event_date(values: dict, instance: Claim) -> dict:
+    """The event date fields of a row, checked as the service checks them; a bad date
+    fails its row on the event_year column."""
+    try:
+        return clean_claim_date(_event_date(values, instance))
+    except ClaimError as error:
+        raise _refused(error, {"date": "event_year"}) from None
+
+
 class ClaimResource(CrosscheckResource):
     public_id = public_id()
     document = key("document", Document, "checksum", "document with checksum")
@@ -110,10 +160,17 @@ class ClaimResource(CrosscheckResource):
     suffix = context("suffix")
     statement = text("statement")
     topics = fields.Field(attribute="topics", column_name="topics", widget=TopicNames())
+    # The date of the event the claim speaks of (year, month or day, optionally "about").
+    event_year = number("event_year")
+    event_month = number("event_month")
+    event_day = number("event_day")
+    event_approximate = fields.Field(
+        attribute="event_approximate", column_name="event_approximate", widget=StrictFlag()
+    )
     created_by = person("created_by")
     created_at = moment("created_at")
 
-    updatable = ("statement", "topics")
+    updatable = ("statement", "topics", *EVENT_DATE_COLUMNS)
     required = ("document",)
     author_column = "created_by"
     author_may, author_role = staticmethod(can_annotate), ANNOTATOR
@@ -131,6 +188,7 @@ class ClaimResource(CrosscheckResource):
             "suffix",
             "statement",
             "topics",
+            *EVENT_DATE_COLUMNS,
             "created_by",
             "created_at",
         )
@@ -164,7 +222,10 @@ class ClaimResource(CrosscheckResource):
             )  # fmt: skip
         except ClaimError as error:
             raise _refused(error) from None
+        dated = _clean_event_date(values, claim)
         _copy(claim, instance)
+        for name, value in dated.items():
+            setattr(instance, name, value)
         # Carried on the instance to save_m2m, which import-export calls with it alone.
         instance._topic_names = names  # type: ignore[attr-defined]
 
@@ -176,6 +237,8 @@ class ClaimResource(CrosscheckResource):
     def change(self, instance: Claim, values: dict) -> bool:
         if "topics" in values:
             values["topics"] = sorted(values["topics"])
+        if "event_approximate" in values:  # an empty cell: not approximate
+            values["event_approximate"] = bool(values["event_approximate"])
         return super().change(instance, values)
 
     def apply_updates(self, instance: Claim, values: dict) -> None:
@@ -186,7 +249,9 @@ class ClaimResource(CrosscheckResource):
             )
         except ClaimError as error:
             raise _refused(error) from None
-        edit_in_place(instance, statement=statement)  # an edit opened before is now stale
+        dated = _clean_event_date(values, instance)
+        # An edit opened before is now stale.
+        edit_in_place(instance, statement=statement, **dated)
         instance._topic_names = names  # type: ignore[attr-defined]  # for save_m2m, as above
 
     def save_m2m(self, instance: Claim, row, **kwargs):

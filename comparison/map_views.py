@@ -8,6 +8,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -133,3 +134,8 @@ def compare_topic(request: HttpRequest, name: str) -> HttpResponse:
     ]
     sides = topic_sides(topic, chosen)
     return render(request, "comparison/topic.html", {"sides": sides})
+
+
+def topic_page_url(name: str) -> str:
+    """The address of the topic ``name``'s claims side by side (claims.extensions)."""
+    return reverse("comparison:topic", args=[name])

@@ -256,6 +256,25 @@ def test_the_page_prints_every_number_and_lists_the_pairs_in_a_table(client, cor
     assert "style=" not in html.split("<main", 1)[-1]  # the CSP allows no inline style
 
 
+def test_markup_in_a_source_name_is_shown_as_text_in_the_figure_and_table(client, corpus):
+    """The cells and the table's rows are written in Python (not by the template engine):
+    a name is escaped there too, in text and in attributes."""
+    corpus["red"].name = 'Red <script>alert("x")</script> & Co'
+    corpus["red"].save()
+    client.force_login(corpus["user"])
+
+    html = client.get("/compare/").content.decode()
+    svg = client.get("/compare/map.svg").content.decode()
+
+    assert "<script>alert" not in html and "<script>alert" not in svg
+    escaped = "Red &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co"
+    assert f'aria-label="{escaped} × Blog Archive: 2 contradicts — open the pairs"' in html
+    assert f'<th scope="row">{escaped} <span class="help">(Political publication)</span>' in html
+    assert f'aria-label="2 contradicts: {escaped} and Blog Archive"' in html
+    assert f"<title>{escaped} × Blog Archive: 2 contradicts</title>" in svg
+    assert "<a href" not in svg.split('class="map-cells"', 1)[1]  # the file links nowhere
+
+
 def test_an_invalid_filter_is_explained_and_left_out(client, corpus):
     client.force_login(corpus["user"])
     response = client.get("/compare/?event_year_min=1950&event_year_max=1930")
