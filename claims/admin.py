@@ -373,6 +373,20 @@ class ClaimAdmin(ImportExportAdmin, ServiceWriteAdmin):
         ),
         ("Links", {"fields": ("links",)}),
         (
+            "Anchor state (set by re-anchoring onto corrected revisions)",
+            {
+                "fields": (
+                    "anchor_state",
+                    "anchor_score",
+                    "anchor_method",
+                    "anchor_target",
+                    "anchor_start",
+                    "anchor_end",
+                    "anchor_kept",
+                )
+            },
+        ),  # fmt: skip
+        (
             "Record",
             {
                 "fields": (
@@ -388,7 +402,9 @@ class ClaimAdmin(ImportExportAdmin, ServiceWriteAdmin):
     )
     readonly_fields = (
         "document", "source", "start", "end", "prefix", "quote", "suffix", "links", "public_id",
-        "version", "created_by", "created_at", "updated_at", "search_text",
+        "version", "created_by", "created_at", "updated_at", "search_text", "anchor_state",
+        "anchor_score", "anchor_method", "anchor_target", "anchor_start", "anchor_end",
+        "anchor_kept",
     )  # fmt: skip
 
     def get_queryset(self, request: HttpRequest):

@@ -239,6 +239,8 @@ CLAIMS = Dataset(
         _plain("source_kind", "document__source__kind"),
         _text("document", "document__title"),
         _plain("document_checksum", "document__checksum"),
+        _number("document_revision", "document__revision"),
+        _plain("anchor_state"),
         _number("start"),
         _number("end"),
         _text("quote"),
@@ -323,6 +325,7 @@ EVIDENCE = Dataset(
         _text("quote"),
         _text("passage_document", "document__title"),
         _plain("passage_document_checksum", "document__checksum"),
+        _number("passage_document_revision", "document__revision"),
         _number("passage_start", "start"),
         _number("passage_end", "end"),
         _text("added_by", "created_by__username"),
@@ -358,6 +361,12 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "document": "The document's title.",
         "document_checksum": "The SHA-256 of the document's text, which names the document "
         "in every Crosscheck.",
+        "document_revision": "Which revision of its text the document is (1 for a first "
+        "text, 2, 3… for corrections): the revision the claim points into.",
+        "anchor_state": "How the claim came through corrections of its text: exact, moved "
+        "(carried over with small changes), needs_check (a proposed passage of a newer "
+        "revision waits for a person) or orphaned (no acceptable match); the last two point "
+        "into an older revision.",
         "start": "Where the quote starts in the document's text, counted in characters "
         "(Unicode code points) from 0.",
         "end": "Where the quote ends: just past its last character.",
@@ -404,6 +413,8 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "quote": "The quoted text, or the passage's text.",
         "passage_document": "The title of the document a passage comes from.",
         "passage_document_checksum": "The SHA-256 of that document's text.",
+        "passage_document_revision": "Which revision of its text that document is (1 for a "
+        "first text, 2, 3… for corrections).",
         "passage_start": "Where the passage starts in that document (code points from 0).",
         "passage_end": "Where the passage ends: just past its last character.",
         "added_by": "The username of who added the evidence.",
@@ -432,3 +443,38 @@ def filtered(dataset: Dataset, data) -> django_filters.FilterSet:
     """The dataset's filterset bound to ``data`` (a QueryDict); check ``is_valid()``."""
     model = dataset.filterset._meta.model
     return dataset.filterset(data, queryset=model.objects.all())
+
+
+# --- other formats -----------------------------------------------------------------------
+# The apps above ``claims`` add export formats (interchange: W3C Web Annotations as
+# JSON-LD) by registering them in their ``AppConfig.ready()``; the Export page offers each
+# registered format and ``manage.py export_annotations --format <name>`` writes it.
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A registered export of the whole annotated corpus: ``chunks(base_url)`` yields the
+    file's bytes (``base_url`` the absolute address the file's IRIs start with, e.g.
+    "https://crosscheck.example.org/"); the Export page links ``download_url`` (a URL
+    name) and posts to ``prepare_url`` (a URL name, a job that writes the same file)."""
+
+    name: str
+    label: str
+    about: str
+    chunks: Callable[[str], Iterator[bytes]]
+    download_url: str
+    prepare_url: str
+
+
+_export_formats: dict[str, ExportFormat] = {}
+
+
+def register_export_format(export_format: ExportFormat) -> None:
+    """Offer ``export_format`` (registering a name again replaces it: ``ready()`` may run
+    twice)."""
+    _export_formats[export_format.name] = export_format
+
+
+def export_formats() -> dict[str, ExportFormat]:
+    """The registered formats by name, in the order they were registered."""
+    return dict(_export_formats)

@@ -90,6 +90,52 @@ EVENT_DATE_INVALID = (
 )
 
 
+class AnchorState(models.TextChoices):
+    """How a claim (or a passage of evidence) came through the correction of its text
+    (``claims.reanchoring``): EXACT, the quote is unchanged; MOVED, carried over with small
+    changes (spacing, quotes, a one-letter fix); NEEDS_CHECK, a low-confidence match a
+    person must accept (the claim stays on its old revision until then); ORPHANED, no
+    acceptable match (it stays on its old revision)."""
+
+    EXACT = "exact", "exact"
+    MOVED = "moved", "moved"
+    NEEDS_CHECK = "needs_check", "needs a check"
+    ORPHANED = "orphaned", "orphaned"
+
+
+# The states of claims that wait for a person in the orphan queue (unless kept).
+UNSETTLED_STATES = (AnchorState.NEEDS_CHECK, AnchorState.ORPHANED)
+
+
+def _anchor_state_valid() -> models.Q:
+    """A claim's anchor state and what goes with it: a NEEDS_CHECK claim has its proposed
+    span (non-empty) in the revision it waits for; an ORPHANED one names that revision
+    (or has been kept, by a person, on its old revision); EXACT and MOVED claims wait for
+    nothing and propose nothing."""
+    Q = models.Q
+    proposal = Q(anchor_start__isnull=False, anchor_end__isnull=False) & Q(
+        anchor_start__lt=models.F("anchor_end")
+    )
+    no_proposal = Q(anchor_start__isnull=True, anchor_end__isnull=True)
+    return (
+        Q(
+            anchor_state=AnchorState.NEEDS_CHECK,
+            anchor_target__isnull=False,
+            anchor_kept=False,
+        )
+        & proposal
+        | Q(anchor_state=AnchorState.ORPHANED)
+        & no_proposal
+        & (Q(anchor_target__isnull=False) | Q(anchor_kept=True))
+        | Q(
+            anchor_state__in=[AnchorState.EXACT, AnchorState.MOVED],
+            anchor_target__isnull=True,
+            anchor_kept=False,
+        )
+        & no_proposal
+    )
+
+
 class ClaimQuerySet(models.QuerySet):
     def for_document(self, document: Document) -> "ClaimQuerySet":
         """The claims of one document in reading order, with what the page shows of each.
@@ -154,6 +200,41 @@ class Claim(models.Model):
     event_approximate = models.BooleanField(
         default=False, help_text="The source dates it only roughly (“about 1929”)."
     )
+    # How the claim came through the corrections of its text (claims.revisions): its
+    # state, the confidence and method of the last re-anchoring; for NEEDS_CHECK the
+    # proposed span of ``anchor_target`` (the newer revision it waits to be carried to,
+    # also named by an ORPHANED claim), and the best other candidates there.
+    anchor_state = models.CharField(
+        max_length=12, choices=AnchorState.choices, default=AnchorState.EXACT, editable=False
+    )
+    anchor_score = models.FloatField(
+        null=True, blank=True, editable=False, help_text="Confidence 0–1 of the last re-anchoring."
+    )
+    anchor_method = models.CharField(max_length=20, blank=True, editable=False)
+    anchor_target = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="claims_awaiting",
+        help_text="The newer revision this claim has not been carried to yet.",
+    )
+    anchor_start = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="Proposed start in the newer revision."
+    )
+    anchor_end = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="Proposed end in the newer revision."
+    )
+    anchor_candidates = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Best alternatives in the newer revision: [[start, end, score], …].",
+    )
+    anchor_kept = models.BooleanField(
+        default=False, editable=False, help_text="A person chose to keep it on its old revision."
+    )
 
     objects = ClaimQuerySet.as_manager()
     # The admin lists this history's deletion records as "Deleted claims", to restore from.
@@ -184,6 +265,13 @@ class Claim(models.Model):
                 name="claim_event_date_valid",
                 violation_error_message=EVENT_DATE_INVALID,
             ),
+            models.CheckConstraint(
+                condition=models.Q(anchor_state__in=AnchorState.values),
+                name="claim_anchor_state_known",
+            ),
+            models.CheckConstraint(
+                condition=_anchor_state_valid(), name="claim_anchor_state_consistent"
+            ),
         ]
         indexes = [
             # The document page loads a document's claims ordered by position.
@@ -210,6 +298,13 @@ class Claim(models.Model):
             # thousand of 100,000) and probe the links of each (comparison.timeline).
             models.Index(
                 fields=["id"], condition=models.Q(event_year__isnull=False), name="claim_dated_idx"
+            ),
+            # The orphan queue lists the unsettled claims (a handful of all) by the
+            # revision they wait for: a partial index as small as the queue.
+            models.Index(
+                fields=["anchor_target", "anchor_state", "id"],
+                condition=models.Q(anchor_state__in=UNSETTLED_STATES, anchor_kept=False),
+                name="claim_unsettled_idx",
             ),
         ]
 
@@ -452,6 +547,12 @@ class Evidence(models.Model):
     end = models.PositiveIntegerField(null=True, blank=True)
     prefix = models.CharField(max_length=64, blank=True)
     suffix = models.CharField(max_length=64, blank=True)
+    # How the passage came through the corrections of its document (claims.revisions): a
+    # passage that could not be carried over safely stays on its old revision, marked.
+    anchor_state = models.CharField(
+        max_length=12, choices=AnchorState.choices, default=AnchorState.EXACT, editable=False
+    )
+    anchor_score = models.FloatField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence"
     )
@@ -505,6 +606,10 @@ class Evidence(models.Model):
                 )
                 & ~models.Q(quote=""),
                 name="evidence_passage_is_anchored",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(anchor_state__in=AnchorState.values),
+                name="evidence_anchor_state_known",
             ),
         ]
 

@@ -17,6 +17,7 @@ from crosscheck.text import shorten
 _CLAIM_FIELDS = (
     "pk", "id_text", "start", "end", "statement", "created_by_id", "created_by__username",
     "created_text", "version", "event_year", "event_month", "event_day", "event_approximate",
+    "anchor_state", "document_id",
 )  # fmt: skip
 
 
@@ -80,10 +81,12 @@ def claims_payload(claims: QuerySet[Claim], user: Visitor) -> list[dict]:
             "version": version,
             "can_edit": can_edit(author_id),
             "date": date_payload(year, month, day, approximate),
+            "anchor_state": anchor_state,
+            "document": document_id,
         }
         for (
             pk, public_id, start, end, statement, author_id, author, created_at, version,
-            year, month, day, approximate,
+            year, month, day, approximate, anchor_state, document_id,
         ) in rows
     ]  # fmt: skip
 

@@ -21,6 +21,7 @@ from claims.models import (
     STATEMENT_MAX_LENGTH,
     TOPIC_MAX_LENGTH,
     URL_MAX_LENGTH,
+    AnchorState,
     Bearing,
     EvidenceKind,
     Relation,
@@ -81,6 +82,13 @@ class ClaimOut(Schema):
     version: int = Field(description="Sent back with an edit or a delete (409 when stale).")
     can_edit: bool = Field(description="Whether the signed-in user may edit or delete it.")
     date: EventDate | None = Field(description="The event's date, or null when not given.")
+    anchor_state: str = choice(
+        AnchorState,
+        "How the claim came through corrections of its text: exact, moved (carried over "
+        "with small changes), needs_check (a proposal in the newer revision waits for a "
+        "person) or orphaned (no acceptable match); the last two stay on their old revision.",
+    )
+    document: int = Field(description="The id of the document (revision) it lives on now.")
 
 
 class ClaimSide(Schema):

@@ -76,6 +76,10 @@ ERROR_DATE_SHAPE = (
 ERROR_DATE_PART = "The event date's {part} must be a whole number, or left out."
 ERROR_DATE_YEAR_MISSING = "Give the event date's year, or null to remove the date."
 ERROR_DATE_APPROXIMATE = "Whether the event date is approximate must be true or false."
+ERROR_OLD_REVISION = (
+    "This is an older revision of the text, kept for reference: a corrected revision has "
+    "replaced it. Annotate the current revision instead."
+)
 
 # claim_update's ``date`` when the edit leaves the event date as it is.
 KEEP_DATE = object()
@@ -199,7 +203,10 @@ def claim_prepare(
     """A new, unsaved claim by ``author`` and its cleaned topic names, or ``ClaimError``.
 
     The span is checked against the stored text and trimmed of surrounding white space;
-    prefix and suffix are computed here. Used by ``claim_create`` and the admin's import."""
+    prefix and suffix are computed here. A document that a corrected revision has replaced
+    takes no new claims. Used by ``claim_create`` and the admin's import."""
+    if not document.is_current:  # one query per document instance: the answer is cached
+        raise ClaimError(ERROR_OLD_REVISION, "document")
     try:
         anchored = anchor(document.text, start, end, quote)
     except AnchorError as error:

@@ -3,10 +3,14 @@ pages use."""
 
 from django.http import QueryDict
 
+from claims.carrying import revision_reanchor
+from claims.errors import ClaimError
 from claims.exports import BATCH_ROWS, DATASETS, csv_chunks, export_filename, filtered
+from corpus.models import Document
 from jobs.runner import JobError, Progress, job_task
 
 ERROR_FILTERS = "The filters of this export are no longer valid: {problems}"
+ERROR_REVISION_GONE = "The revision to re-anchor onto no longer exists."
 
 
 def dataset_query(filters: dict[str, list[str]]) -> QueryDict:
@@ -34,3 +38,18 @@ def export_dataset(progress: Progress, *, dataset: str, filters: dict, excel: bo
             stream.write(chunk.encode("utf-8"))
             progress.advance(BATCH_ROWS)
     progress.summary = f"{progress.total:,} rows."
+
+
+@job_task
+def reanchor_revision(progress: Progress, *, document_id: int) -> None:
+    """Carry the claims and passage evidence of the revisions before ``document_id`` onto
+    the newest revision (``claims.revisions.revision_reanchor``), batch by batch: a job
+    stopped midway keeps the batches done, and running it again does the rest."""
+    document = Document.objects.defer("text").filter(pk=document_id).first()
+    if document is None:
+        raise JobError(ERROR_REVISION_GONE)
+    try:
+        outcome = revision_reanchor(document, user=progress.user, progress=progress)
+    except ClaimError as error:
+        raise JobError(error.message) from None
+    progress.summary = outcome.summary

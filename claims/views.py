@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims.dashboard import dashboard_figures
 from claims.errors import ClaimError, ClaimPermissionDenied
-from claims.exports import DATASETS, csv_chunks, export_filename, filtered
-from claims.extensions import document_page_parts
+from claims.exports import DATASETS, csv_chunks, export_filename, export_formats, filtered
+from claims.extensions import document_page_parts, topic_url
 from claims.filters import ClaimFilter, MyVerdictFilter, PairFilter, ReviewQueueFilter
 from claims.models import Bearing, Claim, ClaimLink, Evidence, Relation, Review, Topic
 from claims.reviewing import (
@@ -107,13 +107,14 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "linkEvidenceUrl": _url_template("claims:api-link-evidence"),
             "evidenceUrl": _url_template("claims:api-evidence"),
             "searchUrl": reverse("claims:api-claim-search"),
-            # A topic's claims side by side (the comparison app), the topic's name in place
-            # of the id placeholder.
-            "topicUrl": _url_template("comparison:topic"),
+            # The page about a topic (an app registers it, claims.extensions; None when
+            # none does), the topic's name in place of the id placeholder.
+            "topicUrl": topic_url(str(ID_PLACEHOLDER)),
             "idPlaceholder": str(ID_PLACEHOLDER),
             "relations": Relation.choices,
             "bearings": Bearing.choices,
-            "canAnnotate": can_annotate(request.user),
+            # An older revision is read only: new claims go on the current text.
+            "canAnnotate": can_annotate(request.user) and document.is_current,
             "topics": list(Topic.objects.values_list("name", flat=True)[:500]),
         },
         # What the feature apps add to the page (claims.extensions).
@@ -405,7 +406,8 @@ def export_page(request: HttpRequest) -> HttpResponse:
     job = Job.objects.visible_to(request.user).filter(
         public_id__in=_uuids(request.GET.getlist("job"))
     ).select_related("requested_by").first()  # fmt: skip
-    return render(request, "claims/export.html", {"forms": forms, "job": job})
+    formats = export_formats().values()  # registered by the apps above (claims.exports)
+    return render(request, "claims/export.html", {"forms": forms, "job": job, "formats": formats})
 
 
 def _uuids(values: list[str]) -> list[uuid.UUID]:

@@ -80,12 +80,13 @@ class DocumentAdmin(ProtectedDeleteAdminMixin, ImportExportAdmin, ReadOnlyHistor
     date_hierarchy = "imported_at"
     fields = (
         "title", "language", "source", "original_filename", "original_format", "checksum",
-        "imported_by", "imported_at", "character_count", "claim_count", "text_preview",
+        "imported_by", "imported_at", "previous", "revision", "character_count",
+        "claim_count", "text_preview",
     )  # fmt: skip
     # Everything an import decided, and the text claims point into, stays as imported.
     readonly_fields = (
         "source", "original_filename", "original_format", "checksum", "imported_by",
-        "imported_at", "character_count", "claim_count", "text_preview",
+        "imported_at", "previous", "revision", "character_count", "claim_count", "text_preview",
     )  # fmt: skip
 
     class Media:

@@ -87,6 +87,10 @@ class DocumentQuerySet(models.QuerySet):
             self.select_related("source", "imported_by").defer("text").annotate(size=Length("text"))
         )
 
+    def current(self) -> "DocumentQuerySet":
+        """The current revisions: the documents no corrected text has replaced yet."""
+        return self.filter(next_revision__isnull=True)
+
 
 class Document(models.Model):
     """One text of a source, stored normalised and never changed: claims point into it."""
@@ -121,6 +125,21 @@ class Document(models.Model):
         help_text="Empty when a management command imported it.",
     )
     imported_at = models.DateTimeField(auto_now_add=True)
+    # A corrected text is a new document whose ``previous`` is the text it corrects; one
+    # successor each (the OneToOne's unique index refuses a second revision of the same
+    # text, whoever loses the race), and PROTECT: a revision's history is never cut.
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_revision",
+        editable=False,
+        help_text="The revision this text corrects; empty for a first text.",
+    )
+    revision = models.PositiveIntegerField(
+        default=1, editable=False, help_text="1 for a first text, then 2, 3… for corrections."
+    )
     # Last: SQLite reads a column stored after a long text by walking the text's overflow
     # pages (see migration 0004).
     text = models.TextField()
@@ -140,6 +159,14 @@ class Document(models.Model):
                 condition=models.Q(checksum__regex=r"^[0-9a-f]{64}$"),
                 name="document_checksum_is_sha256",
             ),
+            models.CheckConstraint(
+                condition=models.Q(revision__gte=1), name="document_revision_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(previous__isnull=True, revision=1)
+                | models.Q(previous__isnull=False, revision__gte=2),
+                name="document_revision_follows_previous",
+            ),
         ]
         indexes = [
             # The corpus list filters by language and orders by title within a source.
@@ -151,6 +178,16 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:document", args=[self.pk])
+
+    @property
+    def is_current(self) -> bool:
+        """Whether no corrected text has replaced this one: a query the first time, then
+        the answer cached on the instance (Django caches a missing reverse one-to-one)."""
+        try:
+            self.next_revision  # noqa: B018
+        except Document.DoesNotExist:
+            return True
+        return False
 
     def clean(self) -> None:
         if not text_utils.is_normalised(self.text):

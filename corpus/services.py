@@ -1,5 +1,6 @@
 """Writes to the corpus. ``document_import`` is the only way a document's text gets in."""
 
+from collections.abc import Callable
 from pathlib import PurePath
 
 from django.conf import settings
@@ -32,8 +33,22 @@ FORMATS_BY_SUFFIX = {
 }
 
 
+ERROR_SAME_TEXT = (
+    "This text is identical to revision {revision} of “{title}”: a revision must correct "
+    "something. Nothing was imported."
+)
+ERROR_NOT_CURRENT = (
+    "Revision {revision} of “{title}” has already been corrected: upload your correction as a "
+    "revision of the current text (revision {current}, document #{pk}). Nothing was imported."
+)
+
+
 class DocumentImportError(ValueError):
     """A document that cannot be imported; the message says why, for a person."""
+
+
+class RevisionNotCurrent(DocumentImportError):
+    """A revision of a text that a newer revision has already replaced."""
 
 
 def format_for_filename(filename: str) -> str:
@@ -68,6 +83,22 @@ def duplicate_error(existing: Document) -> DocumentImportError:
     )
 
 
+def _read_text(data: bytes, filename: str) -> tuple[str, str, str]:
+    """Size → decode → (HTML to text) → normalise: the format, the HTML title and the text,
+    or ``DocumentImportError``."""
+    check_size(len(data))
+    doc_format = format_for_filename(filename)
+    try:
+        content = text_utils.decode(data)
+        html_title = ""
+        if doc_format == Document.Format.HTML:
+            html_title, content = text_utils.html_to_text(content)
+        content = text_utils.require_text(text_utils.normalise(content))
+    except text_utils.TextError as error:
+        raise DocumentImportError(str(error)) from None
+    return doc_format, html_title, content
+
+
 def document_import(
     *,
     source: Source,
@@ -80,17 +111,7 @@ def document_import(
     """Decode → normalise → refuse duplicates → save. Raises ``DocumentImportError``.
 
     ``title`` defaults to the HTML ``<title>`` or the text's first line."""
-    check_size(len(data))
-    doc_format = format_for_filename(filename)
-    try:
-        content = text_utils.decode(data)
-        html_title = ""
-        if doc_format == Document.Format.HTML:
-            html_title, content = text_utils.html_to_text(content)
-        content = text_utils.require_text(text_utils.normalise(content))
-    except text_utils.TextError as error:
-        raise DocumentImportError(str(error)) from None
-
+    doc_format, html_title, content = _read_text(data, filename)
     digest = text_utils.checksum(content)
     existing = find_duplicate(digest)
     if existing is not None:
@@ -107,13 +128,22 @@ def document_import(
         original_format=doc_format,
         imported_by=user,
     )
+    return _store(document, user)
+
+
+def _store(
+    document: Document, user: User | None, conflict: Callable[[], None] = lambda: None
+) -> Document:
+    """Save a new document, then tell the apps above once it is committed. A text stored by
+    someone else between the checks and the insert is refused as a duplicate (after
+    ``conflict()``, which may raise a refusal of its own)."""
     document.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
             document.save()
     except IntegrityError:
-        # Someone imported the same text between our check and our insert.
-        existing = find_duplicate(digest)
+        conflict()
+        existing = find_duplicate(document.checksum)
         if existing is None:
             raise
         raise duplicate_error(existing) from None
@@ -121,6 +151,91 @@ def document_import(
         lambda: document_imported.send(sender=Document, document=document, user=user)
     )
     return document
+
+
+def current_revision(document: Document) -> Document:
+    """The newest revision of ``document``'s text (``document`` itself when no correction
+    has replaced it), its text unloaded. One query per later revision."""
+    current = document
+    while True:
+        newer = Document.objects.defer("text").filter(previous=current).first()
+        if newer is None:
+            return current
+        current = newer
+
+
+def revision_history(document: Document) -> list[Document]:
+    """Every revision of ``document``'s text, oldest first, texts unloaded. Two queries:
+    the links between its source's documents, then the revisions themselves."""
+    links = dict(
+        Document.objects.filter(source_id=document.source_id).values_list("pk", "previous_id")
+    )
+    newer = {previous: pk for pk, previous in links.items() if previous is not None}
+    first = document.pk
+    while links.get(first) is not None:
+        first = links[first]
+    chain = [first]
+    while chain[-1] in newer:
+        chain.append(newer[chain[-1]])
+    found = Document.objects.defer("text").select_related("source", "imported_by").in_bulk(chain)
+    return [found[pk] for pk in chain]
+
+
+def document_revise(
+    *,
+    document: Document,
+    data: bytes,
+    filename: str,
+    user: User | None,
+    title: str = "",
+) -> Document:
+    """A corrected text of ``document``, stored as its next revision: a new document of the
+    same source and language, linked to it, with its own checksum. Refused with
+    ``DocumentImportError`` as an import is (size, format, encoding, a text already in the
+    corpus) and for an identical text; ``RevisionNotCurrent`` when ``document`` has already
+    been corrected (also when someone else stores a revision of it first).
+
+    Locks ``document``'s row (SELECT FOR UPDATE) until the caller's transaction ends, so
+    two corrections of one text are taken in turn; the database's unique ``previous``
+    refuses the second in any case. Sends ``document_imported`` once committed."""
+    doc_format, html_title, content = _read_text(data, filename)
+    digest = text_utils.checksum(content)
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().defer("text").get(pk=document.pk)
+        if digest == locked.checksum:
+            raise DocumentImportError(
+                ERROR_SAME_TEXT.format(revision=locked.revision, title=locked.title)
+            )
+        _require_current(locked)
+        existing = find_duplicate(digest)
+        if existing is not None:
+            raise duplicate_error(existing)
+        title = " ".join(title.split()) or html_title or locked.title
+        revision = Document(
+            source_id=locked.source_id,
+            title=title[:300],
+            text=content,
+            language=locked.language,
+            checksum=digest,
+            original_filename=clean_filename(filename),
+            original_format=doc_format,
+            imported_by=user,
+            previous=locked,
+            revision=locked.revision + 1,
+        )
+        # A revision of the same text stored meanwhile is refused as not current.
+        return _store(revision, user, conflict=lambda: _require_current(locked))
+
+
+def _require_current(document: Document) -> None:
+    if Document.objects.filter(previous=document).exists():
+        current = current_revision(document)
+        raise RevisionNotCurrent(
+            ERROR_NOT_CURRENT.format(
+                revision=document.revision, title=document.title, current=current.revision,
+                pk=current.pk,
+            )
+        )  # fmt: skip
 
 
 def source_get_or_create(

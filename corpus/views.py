@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import TooManyFilesSent
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -23,9 +23,19 @@ def _page(request: HttpRequest, queryset):
 
 @require_GET
 def document_list(request: HttpRequest) -> HttpResponse:
-    filterset = DocumentFilter(request.GET, queryset=Document.objects.listing())
+    """The current revisions of the documents; every revision with ``?revisions=all``,
+    the replaced ones marked."""
+    all_revisions = request.GET.get("revisions") == "all"
+    documents = Document.objects.listing()
+    if all_revisions:
+        replaced = Document.objects.filter(previous=OuterRef("pk"))
+        documents = documents.annotate(replaced=Exists(replaced))
+    else:
+        documents = documents.current()
+    filterset = DocumentFilter(request.GET, queryset=documents)
     page = _page(request, filterset.qs)
-    return render(request, "corpus/document_list.html", {"filter": filterset, "page": page})
+    context = {"filter": filterset, "page": page, "all_revisions": all_revisions}
+    return render(request, "corpus/document_list.html", context)
 
 
 @require_GET

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "suggestions",
     # Compare: the timeline of dated claims (and the contradiction map, topic pages).
     "comparison",
+    # Interchange: W3C Web Annotations out (the protocol's containers, files) and in.
+    "interchange",
     # Background jobs (django-tasks, the backport of Django 6's django.tasks): see TASKS.
     "django_tasks",
     "django_tasks_db",

@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("", include("suggestions.urls")),
     path("", include("comparison.urls")),
+    path("", include("interchange.urls")),
     # The JSON API's description (OpenAPI) and its docs page: crosscheck.api.
     path("", include("crosscheck.api")),
     path("admin/", admin.site.urls),

@@ -111,6 +111,26 @@ def _job(w) -> dict:
     return {"public_id": job.public_id}
 
 
+def _annotation_bytes(w) -> bytes:
+    selector = {"type": "TextQuoteSelector", "exact": "something"}
+    body = {"type": "TextualBody", "purpose": "describing", "value": "It says something."}
+    annotation = {"type": "Annotation", "body": body, "target": {"selector": selector}}
+    return json.dumps(annotation).encode()
+
+
+def _annotation_file(w) -> dict:
+    return {"file": SimpleUploadedFile("annotations.json", _annotation_bytes(w))}
+
+
+def _import_upload(w) -> dict:
+    from interchange.models import ImportUpload
+
+    upload = ImportUpload.objects.create(
+        document=w.document, uploaded_by=w.owner, filename="a.json", data=_annotation_bytes(w)
+    )
+    return {"pk": w.document.pk, "public_id": upload.public_id}
+
+
 def _passage_body(w) -> dict:
     """A passage of another document than the world's claim's (a suggestion's)."""
     text = w.documents[2].text
@@ -126,6 +146,20 @@ def _counterpart_body(w) -> dict:
     }
 
 
+def _document(w) -> dict:
+    return {"pk": w.document.pk}
+
+
+def _revision_upload(w) -> dict:
+    return {"file": SimpleUploadedFile("v2.txt", b"A corrected text\n\nNever seen before.")}
+
+
+def _claim_version(w) -> dict:
+    """The world's claim is not waiting for a check: past the permission check, the
+    services refuse it with a message (allowed)."""
+    return {"version": w.claim.version}
+
+
 EXPECTED: dict[str, Row] = {
     "home": Row({"GET": READ, "POST": READ}),
     "login": Row(
@@ -139,6 +173,24 @@ EXPECTED: dict[str, Row] = {
     "corpus:upload": Row({"GET": ANNOTATE, "POST": ANNOTATE}, data={"POST": _upload}),
     "claims:document": Row(
         {"GET": READ, "POST": WRONG_METHOD}, kwargs=lambda w: {"pk": w.document.pk}
+    ),
+    # Revisions and the orphan queue: anyone reads; annotators and editors upload a
+    # corrected text; the claim's annotator or an editor settles a waiting claim.
+    "claims:document-revise": Row(
+        {"GET": ANNOTATE, "POST": ANNOTATE}, kwargs=_document, data={"POST": _revision_upload}
+    ),
+    "claims:document-revisions": Row({"GET": READ, "POST": WRONG_METHOD}, kwargs=_document),
+    "claims:document-orphans": Row({"GET": READ, "POST": WRONG_METHOD}, kwargs=_document),
+    "claims:orphans": Row({"GET": READ, "POST": WRONG_METHOD}),
+    "claims:orphan": Row({"GET": READ, "POST": WRONG_METHOD}, kwargs=_claim),
+    "claims:orphan-accept": Row(
+        {"GET": WRONG_METHOD, "POST": ANNOTATE}, kwargs=_claim, data={"POST": _claim_version}
+    ),
+    "claims:orphan-place": Row(
+        {"GET": WRONG_METHOD, "POST": ANNOTATE}, kwargs=_claim, data={"POST": _claim_version}
+    ),
+    "claims:orphan-keep": Row(
+        {"GET": WRONG_METHOD, "POST": ANNOTATE}, kwargs=_claim, data={"POST": _claim_version}
     ),
     "claims:list": Row(
         {"GET": READ, "POST": WRONG_METHOD},
@@ -289,6 +341,37 @@ EXPECTED: dict[str, Row] = {
     ),
     "suggestions:api-claim-suggestion-dismiss": Row(
         {"GET": WRONG_METHOD, "POST": ANNOTATE}, kwargs=_claim, data={"POST": _passage_body}
+    ),
+    # Interchange, export: the Web Annotation Protocol's containers and annotations are read
+    # like claims (anyone signed in), GET, HEAD and OPTIONS only; the JSON-LD context and
+    # vocabulary hold no data and are public, for JSON-LD processors; preparing the file is
+    # a job anyone signed in may start, like the CSV's.
+    "interchange:container": Row({"GET": READ, "POST": WRONG_METHOD}),
+    "interchange:document-container": Row(
+        {"GET": READ, "POST": WRONG_METHOD}, kwargs=lambda w: {"pk": w.document.pk}
+    ),
+    "interchange:claim": Row({"GET": READ, "POST": WRONG_METHOD}, kwargs=_claim),
+    "interchange:link": Row({"GET": READ, "POST": WRONG_METHOD}, kwargs=_link),
+    "interchange:evidence": Row(
+        {"GET": READ, "POST": WRONG_METHOD},
+        kwargs=lambda w: {"public_id": w.claim_evidence.public_id},
+    ),
+    "interchange:download": Row({"GET": READ, "POST": WRONG_METHOD}),
+    "interchange:prepare": Row({"GET": WRONG_METHOD, "POST": READ}),
+    "interchange:context": Row({"GET": PUBLIC, "POST": (NOT_ACCEPTED,) * 5}),
+    "interchange:vocabulary": Row({"GET": PUBLIC, "POST": (NOT_ACCEPTED,) * 5}),
+    # Interchange, import: annotators and editors upload a file onto a document, preview it
+    # and confirm it; an upload is its uploader's (another's answers 404 or "gone").
+    "interchange:import": Row(
+        {"GET": ANNOTATE, "POST": ANNOTATE},
+        kwargs=lambda w: {"pk": w.document.pk},
+        data={"POST": _annotation_file},
+    ),
+    "interchange:import-preview": Row(
+        {"GET": ANNOTATE, "POST": WRONG_METHOD}, kwargs=_import_upload
+    ),
+    "interchange:import-confirm": Row(
+        {"GET": WRONG_METHOD, "POST": ANNOTATE}, kwargs=_import_upload
     ),
     # The JSON API's description (OpenAPI) and its docs page: anyone signed in.
     "api-schema": Row({"GET": READ, "POST": WRONG_METHOD}),

@@ -91,6 +91,8 @@ def test_get_lists_a_documents_claims_in_reading_order(annotator_client, annotat
         "version": 1,
         "can_edit": True,
         "date": None,
+        "anchor_state": "exact",
+        "document": document.pk,
     }
     assert (claims[1]["author"], claims[1]["can_edit"]) == (other.username, False)
 

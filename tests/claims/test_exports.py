@@ -34,8 +34,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 CLAIMS_HEADER = [
-    "claim_id", "source", "source_kind", "document", "document_checksum", "start", "end",
-    "quote", "statement", "topics", "annotator", "created", "updated", "links", "evidence",
+    "claim_id", "source", "source_kind", "document", "document_checksum", "document_revision",
+    "anchor_state", "start", "end", "quote", "statement", "topics", "annotator", "created",
+    "updated", "links", "evidence",
     "event_date", "event_date_approximate",
 ]  # fmt: skip
 PAIRS_HEADER = [
@@ -47,14 +48,14 @@ PAIRS_HEADER = [
 ]  # fmt: skip
 EVIDENCE_HEADER = [
     "evidence_id", "attached_to", "claim_id", "pair_id", "kind", "bearing", "citation", "url",
-    "quote", "passage_document", "passage_document_checksum", "passage_start", "passage_end",
-    "added_by", "created",
+    "quote", "passage_document", "passage_document_checksum", "passage_document_revision",
+    "passage_start", "passage_end", "added_by", "created",
 ]  # fmt: skip
 HEADERS = {"claims": CLAIMS_HEADER, "pairs": PAIRS_HEADER, "evidence": EVIDENCE_HEADER}
 NUMERIC_COLUMNS = {
-    "claims": {"start", "end", "links", "evidence"},
+    "claims": {"document_revision", "start", "end", "links", "evidence"},
     "pairs": {"reviews_confirmed", "reviews_rejected", "reviews_needs_evidence", "evidence"},
-    "evidence": {"passage_start", "passage_end"},
+    "evidence": {"passage_document_revision", "passage_start", "passage_end"},
 }
 
 # Stored text is normalised to \n line ends; a statement or rationale is stored as typed
@@ -155,16 +156,19 @@ def expected_claims(c) -> list[list[str]]:
     return [
         [
             str(c1.public_id), "'\rCR Ledger", "news", "'" + DOC_A_TITLE, doc_a.checksum,
+            "1", "exact",
             "0", str(len(QUOTE_1)), QUOTE_1, "'" + STATEMENT_1, "'-2; economy; Москва",
             "alice", iso(c1.created_at), iso(c1.updated_at), "1", "2", "1929-02-09", "true",
         ],
         [
             str(c2.public_id), "'\rCR Ledger", "news", "'" + DOC_A_TITLE, doc_a.checksum,
+            "1", "exact",
             str(start_2), str(start_2 + len(QUOTE_2)), QUOTE_2, "'" + STATEMENT_2, "",
             "bob", iso(c2.created_at), iso(c2.updated_at), "1", "0", "", "",
         ],
         [
             str(c3.public_id), "'\tTab Gazette", "book", DOC_B_TITLE, doc_b.checksum,
+            "1", "exact",
             "0", str(len(QUOTE_3)), QUOTE_3, "'" + STATEMENT_3, "economy",
             "alice", iso(c3.created_at), iso(c3.updated_at), "2", "1", "1928-12", "false",
         ],
@@ -195,20 +199,20 @@ def expected_evidence(c) -> list[list[str]]:
     return [
         [
             str(e1.public_id), "claim", str(c1.public_id), "", "citation", "supports",
-            "'" + CITATION_1, "", "", "", "", "", "", "alice", iso(e1.created_at),
+            "'" + CITATION_1, "", "", "", "", "", "", "", "alice", iso(e1.created_at),
         ],
         [
             str(e2.public_id), "pair", "", str(l1.public_id), "url", "refutes",
-            "'-Report title", URL_2, "", "", "", "", "", "bob", iso(e2.created_at),
+            "'-Report title", URL_2, "", "", "", "", "", "", "bob", iso(e2.created_at),
         ],
         [
             str(e3.public_id), "claim", str(c3.public_id), "", "passage", "supports",
-            "", "", PASSAGE_3, "'" + DOC_A_TITLE, doc_a.checksum, str(start),
+            "", "", PASSAGE_3, "'" + DOC_A_TITLE, doc_a.checksum, "1", str(start),
             str(start + len(PASSAGE_3)), "alice", iso(e3.created_at),
         ],
         [
             str(e4.public_id), "claim", str(c1.public_id), "", "quote", "supports",
-            "'+Interview", "", QUOTE_4, "", "", "", "", "bob", iso(e4.created_at),
+            "'+Interview", "", QUOTE_4, "", "", "", "", "", "bob", iso(e4.created_at),
         ],
     ]  # fmt: skip
 

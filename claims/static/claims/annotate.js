@@ -8,13 +8,12 @@ import {
   claimsAt,
   neighbourClaim,
   readingOrder,
-  spanFromSelection,
   toCodePoints,
   toUtf16,
 } from "./anchoring.js";
 import { api, field, node, plural, select, shortcuts, submitForm } from "./api.js";
 import { ClaimPanel, topicList } from "./cards.js";
-import { Painter, TextMap } from "./highlights.js";
+import { Painter, TextMap, selectedSpan } from "./highlights.js";
 import { BucketBar, StackCounts, passageFromHash } from "./overview.js";
 
 const config = JSON.parse(document.getElementById("annotate-config").textContent);
@@ -67,16 +66,7 @@ function say(message) {
 // --- Selection → new claim -------------------------------------------------------------
 
 function selectionSpan() {
-  const selection = document.getSelection();
-  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
-  const range = selection.getRangeAt(0);
-  if (!container.contains(range.commonAncestorContainer) && range.commonAncestorContainer !== container) {
-    return null;
-  }
-  const start = textMap.offsetOf(range.startContainer, range.startOffset);
-  const end = textMap.offsetOf(range.endContainer, range.endOffset);
-  if (start === null || end === null) return null;
-  return spanFromSelection(textMap.text, index, start, end);
+  return selectedSpan(container, textMap, index);
 }
 
 // The selection, for the parts feature apps add to the page (claims/extensions.py): told

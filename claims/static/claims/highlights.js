@@ -2,11 +2,26 @@
 // stored text, painting claims with the CSS Custom Highlight API (no change to the DOM),
 // and hit-testing a click to an offset.
 
-import { stackSpans } from "./anchoring.js";
+import { spanFromSelection, stackSpans } from "./anchoring.js";
 
 const MAX_DEPTH_CLASS = 3; // depth 3 and more share the darkest shade
 
 /** Map the text container's pieces (<p> paragraphs and hidden separators) to offsets. */
+// The reader's selection inside \`container\` (the text \`textMap\` maps) as a span snapped to
+// whole characters (anchoring.js spanFromSelection), or null when nothing is selected there.
+export function selectedSpan(container, textMap, index) {
+  const selection = document.getSelection();
+  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+  const range = selection.getRangeAt(0);
+  if (!container.contains(range.commonAncestorContainer) && range.commonAncestorContainer !== container) {
+    return null;
+  }
+  const start = textMap.offsetOf(range.startContainer, range.startOffset);
+  const end = textMap.offsetOf(range.endContainer, range.endOffset);
+  if (start === null || end === null) return null;
+  return spanFromSelection(textMap.text, index, start, end);
+}
+
 export class TextMap {
   constructor(container) {
     this.container = container;

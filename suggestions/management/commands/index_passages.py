@@ -3,25 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from corpus.models import Document
+from crosscheck.progress import PrintedProgress
 from suggestions.index import documents_unindexed, index_document
-
-
-class _Printed:
-    """Progress of one document, printed every tenth of the way."""
-
-    def __init__(self, command: BaseCommand) -> None:
-        self.command = command
-        self.total = self.done = self.shown = 0
-
-    def start(self, total: int | None, label: str) -> None:
-        self.total, self.done, self.shown = total or 0, 0, 0
-        self.command.stdout.write(f"{label}: {self.total:,} passages")
-
-    def advance(self, steps: int = 1) -> None:
-        self.done += steps
-        if self.total and self.done * 10 // self.total > self.shown:
-            self.shown = self.done * 10 // self.total
-            self.command.stdout.write(f"  {self.done:,} of {self.total:,}")
 
 
 class Command(BaseCommand):
@@ -42,7 +25,7 @@ class Command(BaseCommand):
             documents = documents.filter(pk=document)
         started = time.perf_counter()
         count = passages = 0
-        progress = _Printed(self) if options["verbosity"] > 1 else None
+        progress = PrintedProgress(self, "passages") if options["verbosity"] > 1 else None
         todo = list(documents.only("pk", "title"))
         for item in todo:
             found = index_document(item, progress)
