@@ -10,7 +10,8 @@ the corpus's size.
 
 Run it on the corpus of bench/generate.py (100× the seeds), in a copy: it adds a user.
 ``--generated`` uses the shared SQLite file; with DATABASE_URL set it uses that database
-(PostgreSQL: ``createdb -T benchdb scratch`` and point DATABASE_URL at ``scratch``)."""
+(PostgreSQL: copy the generated database, ``createdb -T <generated> scratch``, and point
+DATABASE_URL at ``scratch``)."""
 
 import argparse
 import json
