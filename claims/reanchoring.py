@@ -610,26 +610,22 @@ def _sizes(missing: str) -> tuple[int, ...]:
     return (len(missing), len(missing) - 1, len(missing) + 1)
 
 
-def _head(text: str, start: int, missing: str) -> int | None:
-    """Where the quote starts when its first characters ``missing`` were not found before
-    folded offset ``start``: a few characters back, a letter off at most; else None."""
+def _edge(text: str, at: int, missing: str, *, before: bool) -> int | None:
+    """Where the quote starts (``before``: its first characters ``missing`` were not found
+    before folded offset ``at``) or ends (its last characters were not found after it): a
+    few characters back or on, a letter off at most; else None."""
     if not missing:
-        return start
+        return at
     if len(missing) > END_SLACK:
         return None
-    size = _closest(missing, [(n, text[start - n : start]) for n in _sizes(missing) if n <= start])
-    return None if size is None else start - size
-
-
-def _tail(text: str, end: int, missing: str) -> int | None:
-    """Where the quote ends when its last characters ``missing`` were not found after
-    folded offset ``end``: a few characters on, a letter off at most; else None."""
-    if not missing:
-        return end
-    if len(missing) > END_SLACK:
+    if before:
+        candidates = [(n, text[at - n : at]) for n in _sizes(missing) if n <= at]
+    else:
+        candidates = [(n, text[at : at + n]) for n in _sizes(missing)]
+    size = _closest(missing, candidates)
+    if size is None:
         return None
-    size = _closest(missing, [(n, text[end : end + n]) for n in _sizes(missing)])
-    return None if size is None else end + size
+    return at - size if before else at + size
 
 
 def _inserted(before: Opcode, after: Opcode) -> int:
@@ -693,8 +689,8 @@ def _align(target: _Target, wanted: str, folded_start: int) -> _Fuzzy | None:
     if not blocks:
         return None
     first, last = blocks[0], blocks[-1]
-    start = _head(text, window_start + first.dest_start, wanted[: first.src_start])
-    end = _tail(text, window_start + last.dest_end, wanted[last.src_end :])
+    start = _edge(text, window_start + first.dest_start, wanted[: first.src_start], before=True)
+    end = _edge(text, window_start + last.dest_end, wanted[last.src_end :], before=False)
     span = _from_folded(
         target,
         window_start + first.dest_start if start is None else start,

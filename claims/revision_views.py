@@ -8,7 +8,6 @@ import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,7 +15,6 @@ from django.db.models import Count
 from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,7 +30,7 @@ from claims.revisions import (
     orphan_views,
     revision_upload,
 )
-from corpus.forms import ERROR_ONE_FILE
+from corpus.forms import TextFileField, clean_text_file
 from corpus.models import Document
 from corpus.services import current_revision, revision_history
 from corpus.text import text_html
@@ -48,21 +46,13 @@ MESSAGE_KEPT = "The claim “{statement}” stays on revision {number}."
 
 
 class RevisionUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Corrected text",
-        help_text="Plain text (.txt), Markdown (.md) or HTML (.html), UTF-8, at most "
-        f"{filesizeformat(settings.CROSSCHECK_MAX_UPLOAD_BYTES)}.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.text,.md,.markdown,.html,.htm"}),
-    )
+    file = TextFileField(label="Corrected text")
     title = forms.CharField(
         max_length=300, required=False, help_text="Leave empty to keep the current title."
     )
 
     def clean_file(self):
-        count = len(self.files.getlist(self.add_prefix("file")))
-        if count > 1:  # the form takes one, and would silently drop the others
-            raise forms.ValidationError(ERROR_ONE_FILE.format(count=count))
-        return self.cleaned_data["file"]
+        return clean_text_file(self)
 
 
 def _get_document(pk: int) -> Document:

@@ -20,13 +20,41 @@ ERROR_TOO_MANY_FILES = (
 )
 
 
+class TextFileField(forms.FileField):
+    """One uploaded text of a document: the formats and size the importer reads, said in
+    its help text, and refused (with the importer's message) when the request carried
+    several files, the file is too large or its name is not of a format read."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault(
+            "help_text",
+            "Plain text (.txt), Markdown (.md) or HTML (.html), UTF-8, at most "
+            f"{filesizeformat(settings.CROSSCHECK_MAX_UPLOAD_BYTES)}.",
+        )
+        kwargs.setdefault(
+            "widget",
+            forms.ClearableFileInput(attrs={"accept": ".txt,.text,.md,.markdown,.html,.htm"}),
+        )
+        super().__init__(**kwargs)
+
+
+def clean_text_file(form: forms.Form, name: str = "file"):
+    """The form's one uploaded text (a ``TextFileField``), or ``ValidationError``: a
+    request with several files would otherwise have the others silently dropped."""
+    upload = form.cleaned_data[name]
+    count = len(form.files.getlist(form.add_prefix(name)))
+    if count > 1:
+        raise forms.ValidationError(ERROR_ONE_FILE.format(count=count))
+    try:
+        check_size(upload.size)
+        format_for_filename(upload.name)
+    except DocumentImportError as error:
+        raise forms.ValidationError(str(error)) from None
+    return upload
+
+
 class DocumentUploadForm(forms.Form):
-    file = forms.FileField(
-        label="File",
-        help_text="Plain text (.txt), Markdown (.md) or HTML (.html), UTF-8, at most "
-        f"{filesizeformat(settings.CROSSCHECK_MAX_UPLOAD_BYTES)}.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.text,.md,.markdown,.html,.htm"}),
-    )
+    file = TextFileField(label="File")
     title = forms.CharField(
         max_length=300,
         required=False,
@@ -67,16 +95,7 @@ class DocumentUploadForm(forms.Form):
             errors.append(self.refusal)
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        count = len(self.files.getlist(self.add_prefix("file")))
-        if count > 1:  # the form takes one, and would silently drop the others
-            raise forms.ValidationError(ERROR_ONE_FILE.format(count=count))
-        try:
-            check_size(upload.size)
-            format_for_filename(upload.name)
-        except DocumentImportError as error:
-            raise forms.ValidationError(str(error)) from None
-        return upload
+        return clean_text_file(self)
 
     def clean(self):
         super().clean()
