@@ -17,6 +17,9 @@ claims, links, evidence and reviews by their public ids, people by their usernam
 - **Existing objects**: a row whose key exists here may change only what the admin lets an
   editor change (``updatable``); the other columns must match what is stored (a claim's
   passage, for one, never changes). A row that changes nothing is reported as skipped.
+- **The preview's marks** of what a cell gains and loses are plain ``<ins>``/``<del>``
+  (``MarkedDiff``): the package's carry inline style attributes, which the
+  Content-Security-Policy refuses; ``crosscheck/static/crosscheck/admin.css`` colours them.
 """
 
 from collections.abc import Callable, Iterable
@@ -26,6 +29,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 
@@ -218,6 +224,31 @@ class KeyLoader(ModelInstanceLoader):
         return self.found.get(self.field.clean(row))
 
 
+class MarkedDiff(resources.Diff):
+    """The preview's before/after of each cell, as the package draws it (diff-match-patch,
+    its differences cleaned up to whole words) but marked with plain ``<ins>``/``<del>``:
+    the package's ``diff_prettyHtml`` writes a ``style`` attribute on each mark."""
+
+    TAGS = {1: "ins", -1: "del", 0: "span"}  # diff-match-patch's insert, delete, equal
+
+    def as_html(self) -> list[SafeString]:
+        from diff_match_patch import diff_match_patch
+
+        cells = []
+        matcher = diff_match_patch()
+        for before, after in zip(self.left, self.right, strict=False):
+            if before != after and self.new:
+                before = ""
+            diff = matcher.diff_main(force_str(before), force_str(after))
+            matcher.diff_cleanupSemantic(diff)
+            marks = (
+                f"<{self.TAGS[op]}>{escape(text).replace(chr(10), '&para;<br>')}</{self.TAGS[op]}>"
+                for op, text in diff
+            )
+            cells.append(mark_safe("".join(marks)))
+        return cells
+
+
 class CrosscheckResource(resources.ModelResource):
     """The base of every resource (see the module docstring).
 
@@ -282,6 +313,9 @@ class CrosscheckResource(resources.ModelResource):
 
     def get_import_id_fields(self):
         return [self.key_column]
+
+    def get_diff_class(self):
+        return MarkedDiff
 
     def before_import(self, dataset, **kwargs):
         headers = set(dataset.headers or [])
