@@ -2,7 +2,7 @@
 page, the import page and the preview of what a file changes report no violation, and the
 preview still marks what each cell gains and loses. diff-match-patch writes those marks
 with inline style attributes (``<ins style="background:#e6ffe6;">``), which the policy
-refuses; templates/admin/crosscheck/import.html drops them and admin.css colours the marks."""
+refuses; crosscheck.resources.MarkedDiff writes them plain and admin.css colours them."""
 
 import csv
 import re
