@@ -8,10 +8,10 @@ the corpus's size.
 
     .venv/bin/python bench/interchange.py --generated [--pages 200]
 
-Run it on the corpus of bench/generate.py (100× the seeds), in a copy: it adds a user.
-``--generated`` uses the shared SQLite file; with DATABASE_URL set it uses that database
-(PostgreSQL: copy the generated database, ``createdb -T <generated> scratch``, and point
-DATABASE_URL at ``scratch``)."""
+It measures the corpus of bench/generate.py (100× the seeds), generated first when the
+database does not hold it yet. ``--generated`` uses the benchmarks' shared SQLite file;
+with DATABASE_URL set it uses that database (PostgreSQL: a scratch database, or a copy of
+one generated before, ``createdb -T <generated> scratch``). It only reads."""
 
 import argparse
 import json
@@ -19,6 +19,7 @@ import resource
 import time
 from pathlib import Path
 
+import generate
 from django.db import reset_queries
 
 from common import (
@@ -108,11 +109,12 @@ def stream_file(client) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--generated", action="store_true", help="The shared generated corpus.")
+    generate.add_options(parser, optional=True)
     parser.add_argument("--pages", type=int, help="Stop after this many container pages.")
     parser.add_argument("--skip-file", action="store_true")
     options = parser.parse_args()
-    client = signed_in_client("annotator")
+    generate.ensure_from(options)
+    client = signed_in_client(username="gen-annotator-01")
     print(f"Database: {connection.vendor}")
     stream_pages(client, options.pages)
     if not options.skip_file:
