@@ -34,8 +34,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from claims.models import ClaimLink
 from corpus.models import Document
 
 
@@ -88,3 +90,42 @@ def register_topic_url(builder: Callable[[str], str] | None) -> None:
 def topic_url(name: str) -> str | None:
     """The address of the page about the topic ``name``, or None when no app has one."""
     return _topic_url(name) if _topic_url is not None else None
+
+
+# --- What else goes with deleted links ----------------------------------------------------
+
+# Deleting a link deletes, by cascade, the rows that apps above ``claims`` keep on it (a
+# pair's comments, say). Each such app registers how to count them, in its AppConfig.ready(),
+# so that the confirmation a delete asks for (``claims.services``: ``link_delete``,
+# ``claim_delete``) names them too:
+#
+#     register_link_dependents(LinkDependents(name="notes", noun="note", count=notes_by_link))
+
+
+@dataclass(frozen=True)
+class LinkDependents:
+    name: str  # unique; their key among a delete's counts: {"evidence": 2, "notes": 5}
+    noun: str  # one of them in words, for the confirmation: "note" ("1 note", "5 notes")
+    # How many go with each of the links, by the link's pk (a link with none may be left
+    # out): one query, whatever the number of links.
+    count: Callable[[QuerySet[ClaimLink]], dict[int, int]]
+
+
+_link_dependents: dict[str, LinkDependents] = {}
+
+
+def register_link_dependents(dependents: LinkDependents) -> None:
+    """Count ``dependents`` in the confirmation of every delete that takes links along
+    (registering a name again replaces it, so a repeated ``ready()`` is harmless)."""
+    _link_dependents[dependents.name] = dependents
+
+
+def link_dependent_nouns() -> dict[str, str]:
+    """The registered dependents' nouns, by name, in the order they were registered."""
+    return {name: dependents.noun for name, dependents in _link_dependents.items()}
+
+
+def count_link_dependents(links: QuerySet[ClaimLink]) -> dict[str, dict[int, int]]:
+    """For each registered name, how many of its rows go with each of ``links`` (by the
+    link's pk; a link with none may be missing): one query per registered name."""
+    return {name: dependents.count(links) for name, dependents in _link_dependents.items()}

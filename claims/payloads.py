@@ -7,8 +7,9 @@ from django.db import connections
 from django.db.models import F, QuerySet
 
 from claims.errors import ClaimGone
+from claims.extensions import count_link_dependents
 from claims.models import Claim, ClaimLink, Evidence
-from claims.services import ERROR_GONE, claim_date_suggestions
+from claims.services import ERROR_GONE, claim_date_suggestions, describe_dependents
 from claims.sqltext import iso_utc_text, uuid_text
 from crosscheck.dates import FoundDate, partial_date_key, partial_date_label
 from crosscheck.permissions import Visitor, editable_by
@@ -168,7 +169,10 @@ def link_payload(link: ClaimLink, claim: Claim, can_edit, evidence: list[dict]) 
 
 
 def claim_details(claim: Claim, user: Visitor) -> dict:
-    """A claim with its links and the evidence on it and on them; four queries."""
+    """A claim with its links and the evidence on it and on them, and what deleting the
+    claim or each link takes along, in the words of the delete's confirmation: four
+    queries, and one for each kind of row that apps above keep on links (its comments,
+    ``claims.extensions``) when the claim has links."""
     can_edit = editable_by(user)
     links = list(ClaimLink.objects.of_claim(claim).with_sides().order_by("created_at"))
     evidence = Evidence.objects.listing().attached_to(claims=[claim], links=links)
@@ -177,9 +181,25 @@ def claim_details(claim: Claim, user: Visitor) -> dict:
     for item in evidence:
         payload = evidence_payload(item, can_edit)
         (on_link[item.link_id] if item.link_id else on_claim).append(payload)
+    # What the apps above keep on each link, by kind: the same counts as the confirmation.
+    link_ids = [link.pk for link in links]
+    above = count_link_dependents(ClaimLink.objects.filter(pk__in=link_ids)) if links else {}
+    claim_deletes = {
+        "links": len(links),
+        "evidence": len(on_claim) + sum(len(items) for items in on_link.values()),
+        **{name: sum(by_link.values()) for name, by_link in above.items()},
+    }
+
+    def link_details(link: ClaimLink) -> dict:
+        deletes = {"evidence": len(on_link[link.pk])}
+        deletes |= {name: by_link.get(link.pk, 0) for name, by_link in above.items()}
+        payload = link_payload(link, claim, can_edit, on_link[link.pk])
+        return payload | {"deletes": describe_dependents(deletes)}
+
     return {
         "claim": claim_payload(claim, user),
-        "links": [link_payload(link, claim, can_edit, on_link[link.pk]) for link in links],
+        "links": [link_details(link) for link in links],
         "evidence": on_claim,
+        "deletes": describe_dependents(claim_deletes),
         "date_suggestions": [suggestion_payload(d) for d in claim_date_suggestions(claim)],
     }

@@ -155,10 +155,33 @@ class ClaimList(Schema):
     claims: list[ClaimOut] = Field(description="In reading order.")
 
 
+_DELETES = (
+    "What deleting the {thing} also deletes, in words, as the delete's 409 names it: {what} "
+    "(“{example}”). Empty when nothing: the delete then needs no confirm."
+)
+
+
+class LinkDetails(LinkOut):
+    deletes: str = Field(
+        description=_DELETES.format(
+            thing="link",
+            what="its evidence and comments",
+            example="2 evidence items and 5 comments",
+        )
+    )
+
+
 class ClaimDetails(Schema):
     claim: ClaimOut
-    links: list[LinkOut] = Field(description="Oldest first.")
+    links: list[LinkDetails] = Field(description="Oldest first.")
     evidence: list[EvidenceOut] = Field(description="Evidence on the claim itself.")
+    deletes: str = Field(
+        description=_DELETES.format(
+            thing="claim",
+            what="its links, the evidence on it or them and the links' comments",
+            example="1 link, 2 evidence items and 5 comments",
+        )
+    )
     date_suggestions: list[DateSuggestion] = Field(
         description="Dates named in the statement, then the quote, each once: candidates "
         "for the event date."
@@ -189,8 +212,9 @@ class Deleted(Schema):
 
 _VERSION = "The version the edit is based on, as last read."
 _CONFIRM = (
-    "true to delete what goes along (links, evidence); without it, or with any other value, "
-    "a delete that would take something along is refused with 409."
+    "true to delete what goes along (links, evidence, the comments on the links); without "
+    "it, or with any other value, a delete that would take something along is refused with "
+    "409, whose message counts what would go."
 )
 
 

@@ -26,6 +26,7 @@ from claims.errors import (
 from claims.errors import (
     storable as _storable,
 )
+from claims.extensions import count_link_dependents, link_dependent_nouns
 from claims.history import record_author, record_change
 from claims.models import (
     EVIDENCE_TEXT_MAX_LENGTH,
@@ -336,7 +337,8 @@ def claim_date_suggestions(claim: Claim) -> list[FoundDate]:
 @transaction.atomic
 def claim_delete(*, claim: Claim, version: object, user: Visitor, confirm: object = False) -> None:
     """Delete a claim, unless it changed since the user saw it (``ClaimConflict``). Its
-    links and the evidence on it or them go with it, only when ``confirm`` is True.
+    links, the evidence on it or them and their comments go with it, only when ``confirm``
+    is True (``dependents_of_claim``).
 
     Locks its links, then the claim (SELECT FOR UPDATE), in the order evidence writes take
     them (``lock_links_of`` first), and holds the locks until the delete commits: an edit
@@ -564,38 +566,55 @@ def link_update(
 
 
 def dependents_of_claim(claim: Claim) -> dict[str, int]:
-    """What deleting the claim takes with it: its links and all evidence on it or them."""
+    """What deleting the claim takes with it: its links, all evidence on it or them, and
+    what the apps above keep on the links (``claims.extensions``: their comments)."""
     links = ClaimLink.objects.of_claim(claim)
     evidence = Evidence.objects.filter(models.Q(claim=claim) | models.Q(link__in=links))
-    return {"links": links.count(), "evidence": evidence.count()}
+    return {"links": links.count(), "evidence": evidence.count(), **_on_links(links)}
 
 
-def _describe(dependents: dict[str, int]) -> str:
-    parts = []
-    if dependents.get("links"):
-        parts.append(plural(dependents["links"], "link"))
-    if dependents.get("evidence"):
-        parts.append(plural(dependents["evidence"], "evidence item"))
-    return " and ".join(parts)
+def dependents_of_link(link: ClaimLink) -> dict[str, int]:
+    """What deleting the link takes with it: its evidence, and what the apps above keep on
+    it (``claims.extensions``: its comments)."""
+    on_link = _on_links(ClaimLink.objects.filter(pk=link.pk))
+    return {"evidence": link.evidence.count(), **on_link}
+
+
+def _on_links(links: models.QuerySet[ClaimLink]) -> dict[str, int]:
+    """How many rows of each name registered in ``claims.extensions`` go with ``links``."""
+    counted = count_link_dependents(links)
+    return {name: sum(by_link.values()) for name, by_link in counted.items()}
+
+
+def describe_dependents(dependents: dict[str, int]) -> str:
+    """What a delete takes along, in words, leaving out what it takes none of: "2 evidence
+    items", "1 link, 2 evidence items and 5 comments"; empty when it takes nothing."""
+    nouns = {"links": "link", "evidence": "evidence item", **link_dependent_nouns()}
+    parts = [plural(count, nouns[name]) for name, count in dependents.items() if count]
+    if len(parts) < 2:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def _require_confirmation(thing: str, dependents: dict[str, int], confirm: object) -> None:
     if any(dependents.values()) and confirm is not True:
+        described = describe_dependents(dependents)
         raise ClaimConflict(
-            ERROR_HAS_DEPENDENTS.format(thing=thing, dependents=_describe(dependents)), "confirm"
+            ERROR_HAS_DEPENDENTS.format(thing=thing, dependents=described), "confirm"
         )
 
 
 @transaction.atomic
 def link_delete(*, link: ClaimLink, version: object, user, confirm: object = False) -> None:
-    """Delete a link; its evidence goes with it, only when ``confirm`` is True. Locks the
-    link (SELECT FOR UPDATE, as ``review_submit`` and evidence writes do) until the delete
-    commits: an edit made meanwhile is waited for and refused."""
+    """Delete a link; its evidence and comments go with it, only when ``confirm`` is True
+    (``dependents_of_link``). Locks the link (SELECT FOR UPDATE, as ``review_submit`` and
+    evidence writes do) until the delete commits: an edit made meanwhile is waited for and
+    refused, and the confirmation counts what is really deleted."""
     if not can_change(user, link):
         raise ClaimPermissionDenied(ERROR_NOT_LINK_OWNER)
     sent = _parse_version(version)
     _lock_if_current(ClaimLink, link, sent, ERROR_LINK_GONE)
-    _require_confirmation("link", {"evidence": link.evidence.count()}, confirm)
+    _require_confirmation("link", dependents_of_link(link), confirm)
     ClaimLink.objects.filter(pk=link.pk).delete()
 
 

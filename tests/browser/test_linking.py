@@ -6,8 +6,9 @@ from playwright.sync_api import expect
 from claims.models import ClaimLink, Evidence
 from corpus.models import Document
 from corpus.seeds import load_seeds
+from discussion.models import Comment
 from tests.browser.conftest import click_text, open_document, select_with_mouse, sign_in
-from tests.factories import make_claim, make_user
+from tests.factories import make_claim, make_comment, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,16 +92,25 @@ def test_deleting_a_linked_claim_says_what_goes_with_it(page):
         claim=expelled, other=exiling, relation="qualifies", rationale="Dates", user=annotator
     )
     evidence_add(link=link, kind="citation", bearing="supports", citation="A book", user=annotator)
+    make_comment(link, "Which exile?")
+    make_comment(link, "Both, at different dates.")
     sign_in(page, "ann")
     open_document(page, encyclopedia)
     panel = page.get_by_role("complementary", name="Claims and document details")
     click_text(page, "expelled from the Soviet Union")
     expect(panel.get_by_text("Links (1)")).to_be_visible()
+    # The pair's discussion is named among what goes, by the link and by the claim.
+    panel.get_by_role("button", name="Delete link with: Exiled 1928").click()
+    expect(
+        panel.get_by_text("Its 1 evidence item and 2 comments will be deleted with it.")
+    ).to_be_visible()
+    panel.get_by_role("button", name="Keep it").click()
     panel.get_by_role("button", name="Delete claim: Expelled 1929").click()
     expect(
-        panel.get_by_text("Its 1 link and 1 evidence item will be deleted with it.")
+        panel.get_by_text("Its 1 link, 1 evidence item and 2 comments will be deleted with it.")
     ).to_be_visible()
     panel.get_by_role("button", name="Delete claim", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Claim deleted.")).to_be_visible()
     assert not ClaimLink.objects.exists() and not Evidence.objects.exists()
+    assert not Comment.objects.exists()
     assert exiling.__class__.objects.filter(pk=exiling.pk).exists()

@@ -575,7 +575,7 @@ def claim_with_dependents(claim, annotator):
 def test_dependents_of_claim_count_its_links_and_the_evidence_on_it_and_on_them(
     claim_with_dependents,
 ):
-    assert dependents_of_claim(claim_with_dependents) == {"links": 1, "evidence": 2}
+    assert dependents_of_claim(claim_with_dependents) == {"links": 1, "evidence": 2, "comments": 0}
 
 
 def test_dependents_of_claim_count_links_on_either_side(annotator):
@@ -585,11 +585,15 @@ def test_dependents_of_claim_count_links_on_either_side(annotator):
     make_link(middle, earlier)
     make_link(later, middle)
     make_link(earlier, later)
-    assert dependents_of_claim(middle) == {"links": 2, "evidence": 0}
+    assert dependents_of_claim(middle) == {"links": 2, "evidence": 0, "comments": 0}
+
+
+# The comments on the links (app discussion, registered in claims.extensions) are counted
+# too: tests/discussion/test_deleting_pairs.py.
 
 
 def test_dependents_of_a_claim_without_any_are_zero(claim):
-    assert dependents_of_claim(claim) == {"links": 0, "evidence": 0}
+    assert dependents_of_claim(claim) == {"links": 0, "evidence": 0, "comments": 0}
 
 
 @pytest.mark.parametrize("confirm", [False, None, "true", 1])

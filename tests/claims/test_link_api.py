@@ -159,8 +159,9 @@ def test_get_a_claim_returns_its_links_seen_from_it_and_the_evidence_on_it_and_t
     response = annotator_client.get(claim_url(claim_a))
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"claim", "links", "evidence", "date_suggestions"}
+    assert set(data) == {"claim", "links", "evidence", "deletes", "date_suggestions"}
     assert data["claim"]["id"] == str(claim_a.public_id)
+    assert data["deletes"] == "1 link and 2 evidence items"
     assert data["evidence"] == [
         {
             "id": str(on_claim.public_id),
@@ -216,6 +217,7 @@ def test_get_a_claim_returns_its_links_seen_from_it_and_the_evidence_on_it_and_t
                     "can_edit": False,
                 }
             ],
+            "deletes": "1 evidence item",
         }
     ]
 
@@ -237,6 +239,7 @@ def test_from_the_other_claim_the_far_end_of_the_link_is_the_first_claim(
 def test_a_claim_without_links_or_evidence_has_empty_lists(reviewer_client, claim_a):
     response = reviewer_client.get(claim_url(claim_a))
     assert (response.json()["links"], response.json()["evidence"]) == ([], [])
+    assert response.json()["deletes"] == ""
 
 
 def test_a_long_quote_at_the_far_end_is_shortened_to_300_characters(

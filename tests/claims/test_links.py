@@ -4,7 +4,8 @@ refusals, ownership, edit conflicts, deletion with evidence, and the database's 
 import pytest
 from django.db import IntegrityError, transaction
 
-from claims import services
+from claims import extensions, services
+from claims.extensions import LinkDependents
 from claims.models import RATIONALE_MAX_LENGTH, Claim, ClaimLink, Evidence, Relation
 from claims.services import (
     ClaimConflict,
@@ -383,6 +384,37 @@ def test_the_confirmation_message_counts_several_evidence_items(first, second, a
     assert str(error.value) == services.ERROR_HAS_DEPENDENTS.format(
         thing="link", dependents="3 evidence items"
     )
+
+
+def test_what_an_app_above_registers_on_links_is_counted_and_named(
+    first, second, annotator, monkeypatch
+):
+    """claims counts, through claims.extensions, the rows that apps above keep on links and
+    delete with them, without importing those apps; zero counts are named nowhere."""
+    link = create(first, second, annotator)
+    notes = {link.pk: 3}
+    counted = LinkDependents(
+        name="notes",
+        noun="note",
+        count=lambda links: {
+            pk: notes[pk] for pk in links.values_list("pk", flat=True) if pk in notes
+        },
+    )
+    monkeypatch.setitem(extensions._link_dependents, "notes", counted)
+    make_evidence(link=link)
+    assert services.dependents_of_link(link)["notes"] == 3
+    assert services.dependents_of_claim(first)["notes"] == 3
+    with pytest.raises(ClaimConflict) as error:
+        link_delete(link=link, version=1, user=annotator)
+    assert "also deletes 1 evidence item and 3 notes." in str(error.value)
+    with pytest.raises(ClaimConflict) as error:
+        services.claim_delete(claim=first, version=1, user=first.created_by)
+    assert "also deletes 1 link, 1 evidence item and 3 notes." in str(error.value)
+    notes[link.pk] = 0
+    with pytest.raises(ClaimConflict) as error:
+        link_delete(link=link, version=1, user=annotator)
+    assert "also deletes 1 evidence item." in str(error.value)
+    assert ClaimLink.objects.filter(pk=link.pk).exists()
 
 
 def test_a_confirmed_delete_takes_the_links_evidence_and_leaves_the_claims_evidence(

@@ -353,9 +353,9 @@ export class ClaimPanel {
   }
 
   confirmDeleteLink(card, claim, link, item) {
-    const consequence = link.evidence.length
-      ? ` Its ${plural(link.evidence.length, "evidence item", "evidence items")} will be deleted with it.`
-      : "";
+    // `deletes` counts in words what goes along (evidence, comments), as the server's
+    // confirmation does (claims.services.describe_dependents).
+    const consequence = link.deletes ? ` Its ${link.deletes} will be deleted with it.` : "";
     this.confirm(item, `Delete this link?${consequence}`, "Delete link", async () => {
       const { ok, data } = await api("DELETE", this.url(this.config.linkUrl, link.id), {
         version: link.version, confirm: true,
@@ -545,13 +545,9 @@ export class ClaimPanel {
   }
 
   confirmDeleteClaim(card, claim) {
-    const details = card.details ?? { links: [], evidence: [] };
-    const linkEvidence = details.links.reduce((sum, link) => sum + link.evidence.length, 0);
-    const parts = [];
-    if (details.links.length) parts.push(plural(details.links.length, "link", "links"));
-    const evidence = details.evidence.length + linkEvidence;
-    if (evidence) parts.push(plural(evidence, "evidence item", "evidence items"));
-    const consequence = parts.length ? ` Its ${parts.join(" and ")} will be deleted with it.` : "";
+    // What goes along (links, evidence, the links' comments) in words, as the link's.
+    const deletes = card.details?.deletes;
+    const consequence = deletes ? ` Its ${deletes} will be deleted with it.` : "";
     this.confirm(card, `Delete this claim?${consequence}`, "Delete claim", async () => {
       const { ok, data } = await api("DELETE", this.url(this.config.claimUrl, claim.id), {
         version: claim.version, confirm: true,
