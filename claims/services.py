@@ -230,15 +230,19 @@ def claim_create(
     quote: object,
     statement: object,
     topics: object = None,
+    date: object = None,
     user: Visitor,
 ) -> Claim:
-    """Anchor a new claim in ``document`` (see ``claim_prepare``)."""
+    """Anchor a new claim in ``document`` (see ``claim_prepare``), with the event date
+    ``date`` (None: none; checked by ``clean_claim_date``) in the same write."""
     if not can_annotate(user):
         raise ClaimPermissionDenied(ERROR_NOT_ANNOTATOR)
     claim, topic_names = claim_prepare(
         document=document, start=start, end=end, quote=quote, statement=statement,
         topics=topics, author=user,
     )  # fmt: skip
+    for name, value in clean_claim_date(date).items():
+        setattr(claim, name, value)
     record_author(claim, user)
     try:
         with transaction.atomic():

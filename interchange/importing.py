@@ -16,9 +16,13 @@ happen to it and why —
   neither in the file nor imported yet.
 
 A claim annotation's statement is its ``describing`` TextualBody (Hypothesis: its text), its
-topics are its ``tagging`` bodies (Hypothesis: its tags). A ``linking`` annotation between
-two claims (of this file or imported before, from any document) becomes a link with the
-relation its body names.
+topics are its ``tagging`` bodies (Hypothesis: its tags), its event date its ``eventDate``
+("1934", "1934-12" or "1934-12-01") and ``eventDateApproximate`` (true or false), checked as
+``claims.services.clean_claim_date`` checks a date: one it refuses (month 13, 30 February) or
+one not written so refuses the annotation. ``eventDateApproximate`` true without an
+``eventDate`` is refused too, as the services refuse "about" without a year; false without
+one is no date. A ``linking`` annotation between two claims (of this file or imported
+before, from any document) becomes a link with the relation its body names.
 
 Confirming (``import_apply``) plans again inside one transaction and creates every claim and
 link through ``claims.services``, all or nothing, then forgets the upload; each annotation
@@ -53,6 +57,7 @@ from claims.reanchoring import (
 )
 from claims.services import claim_create as _claim_create
 from claims.services import (
+    clean_claim_date,
     clean_claim_edit,
     clean_link_edit,
     evidence_add,
@@ -60,6 +65,7 @@ from claims.services import (
     link_create,
 )
 from corpus.models import Document
+from crosscheck.dates import partial_date_label
 from crosscheck.errors import ServiceError
 from crosscheck.permissions import Visitor, can_annotate
 from crosscheck.text import plural, shorten
@@ -148,6 +154,12 @@ REASON_PASSAGE_DOCUMENT = (
     "Its passage is in a document that is not in this Crosscheck (no document has its text)."
 )
 REASON_PASSAGE_NOT_FOUND = "Its passage “{quote}” is not in the document it names."
+REASON_EVENT_DATE_FORM = (
+    "Its event date ({given}) is refused: give a year, a month or a day as text written "
+    "“1934”, “1934-12” or “1934-12-01”."
+)
+REASON_EVENT_DATE = "Its event date ({given}) is refused: {problem}"
+REASON_EVENT_DATE_MISSING = "Its event date is refused: {problem}"
 
 # The motivations of annotations that do not mark a claim or a link.
 OTHER_MOTIVATIONS = {"bookmarking", "questioning", "replying", "moderating", "editing"}
@@ -271,6 +283,7 @@ class Incoming:
     citation: str = ""
     url: str = ""
     passage_in: tuple[str, ...] = ()  # a passage's document: its IRIs (canonical first)
+    date: dict[str, Any] | None = None  # a claim's event date, as ``claim_create`` takes it
     problem: str = ""  # why it cannot be imported, seen while reading it
 
 
@@ -386,7 +399,39 @@ def read_annotation(number: int, annotation: Any, kind: str) -> Incoming:
         motivation = sorted(motivations & OTHER_MOTIVATIONS)[0]
         incoming.kind, incoming.problem = "other", REASON_NOT_CLAIM.format(motivation=motivation)
         return incoming
-    return _read_claim_target(incoming, _as_list(annotation.get("target")))
+    _read_claim_target(incoming, _as_list(annotation.get("target")))
+    if not incoming.problem:
+        _read_event_date(incoming, annotation)
+    return incoming
+
+
+_EVENT_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
+
+
+def _read_event_date(incoming: Incoming, annotation: dict) -> None:
+    """The claim's event date (``eventDate``, ``eventDateApproximate``, as ``w3c`` writes
+    them), checked by ``clean_claim_date``; a date it refuses is the annotation's problem."""
+    given = _crosscheck_value(annotation, "eventDate")
+    approximate = _crosscheck_value(annotation, "eventDateApproximate")
+    if given is None and (approximate is None or approximate is False):
+        return
+    shown = f"“{shorten(given)}”" if isinstance(given, str) else shorten(json.dumps(given))
+    found = _EVENT_DATE.fullmatch(given) if isinstance(given, str) else None
+    if given is not None and found is None:
+        incoming.problem = REASON_EVENT_DATE_FORM.format(given=shown)
+        return
+    parts = [int(part) if part else None for part in (found.groups() if found else [None] * 3)]
+    date = {**dict(zip(("year", "month", "day"), parts, strict=True)),
+            "approximate": False if approximate is None else approximate}  # fmt: skip
+    try:
+        clean_claim_date(date)
+    except ClaimError as error:
+        if given is None:
+            incoming.problem = REASON_EVENT_DATE_MISSING.format(problem=error.message)
+        else:
+            incoming.problem = REASON_EVENT_DATE.format(given=shown, problem=error.message)
+        return
+    incoming.date = date
 
 
 def _read_claim_target(incoming: Incoming, targets: list[Any]) -> Incoming:
@@ -471,11 +516,17 @@ def _read_evidence(
     return incoming
 
 
-def _crosscheck_term(value: dict, name: str) -> str:
+def _crosscheck_value(value: dict, name: str) -> Any:
+    """The value of the Crosscheck term ``name`` (prefixed or not), or None."""
     for key, found in value.items():
         if isinstance(key, str) and key.rsplit(":", 1)[-1] == name:
-            return _iri(found).rsplit("/", 1)[-1].rsplit(":", 1)[-1].rsplit("#", 1)[-1]
-    return ""
+            return found
+    return None
+
+
+def _crosscheck_term(value: dict, name: str) -> str:
+    found = _iri(_crosscheck_value(value, name))
+    return found.rsplit("/", 1)[-1].rsplit(":", 1)[-1].rsplit("#", 1)[-1]
 
 
 # --- the plan --------------------------------------------------------------------------
@@ -495,6 +546,7 @@ class Row:
     quote: str = ""
     statement: str = ""
     topics: list[str] = field(default_factory=list)
+    date: dict[str, Any] | None = None  # a claim's event date (``Incoming.date``)
     relation: str = ""
     rationale: str = ""
     qualifier: str = ""
@@ -516,6 +568,14 @@ class Row:
     @property
     def imports(self) -> bool:
         return self.action in (CREATE, REANCHOR)
+
+    @property
+    def date_label(self) -> str:
+        """The claim's event date for people ("about December 1934"), or ""."""
+        date = self.date
+        if date is None:
+            return ""
+        return partial_date_label(date["year"], date["month"], date["day"], date["approximate"])
 
 
 @dataclass
@@ -582,6 +642,7 @@ def _place(document: Document, incoming: Incoming, locators: _Locators) -> Row:
     """Where a claim annotation goes in ``document``: create, reanchor or refuse."""
     row = Row(number=incoming.number, key=incoming.key, kind="claim", action=REFUSE, reason="")
     row.quote, row.statement, row.topics = incoming.quote, incoming.statement, incoming.topics
+    row.date = incoming.date
     try:
         row.statement, row.topics = clean_claim_edit(incoming.statement, incoming.topics)
     except ClaimError as error:
@@ -656,10 +717,10 @@ def _claim_rows(
     for item in incoming:
         if item.key in imported:
             row = Row(item.number, item.key, "claim", EXISTS, REASON_IMPORTED, quote=item.quote,
-                      statement=item.statement, topics=item.topics)  # fmt: skip
+                      statement=item.statement, topics=item.topics, date=item.date)  # fmt: skip
         elif item.problem:
             row = Row(item.number, item.key, "claim", REFUSE, item.problem, quote=item.quote,
-                      statement=item.statement, topics=item.topics)  # fmt: skip
+                      statement=item.statement, topics=item.topics, date=item.date)  # fmt: skip
         else:
             row = _place(document, item, locators)
         if row.imports:
@@ -863,7 +924,7 @@ def import_plan(*, document: Document, data: bytes, user, progress=None) -> Plan
         if row is None:  # a repeat of an earlier annotation
             row = Row(item.number, item.key, item.kind, EXISTS,
                       REASON_REPEATED.format(number=first[item.key].number), quote=item.quote,
-                      statement=item.statement)  # fmt: skip
+                      statement=item.statement, date=item.date)  # fmt: skip
         rows.append(row)
     return Plan(document=document, kind=kind, rows=rows)
 
@@ -976,7 +1037,7 @@ def _apply(plan: Plan, user, progress) -> Outcome:
             if row.kind == "claim":
                 claim = _claim_create(
                     document=plan.document, start=row.start, end=row.end, quote=row.quote,
-                    statement=row.statement, topics=row.topics, user=user,
+                    statement=row.statement, topics=row.topics, date=row.date, user=user,
                 )  # fmt: skip
                 created[row.key] = claim
                 records.append(ImportedAnnotation(document=plan.document, key=row.key,

@@ -90,6 +90,29 @@ def test_it_refuses_a_date_that_cannot_be_with_a_clear_message(claim, annotator,
     assert claim.version == 2
 
 
+def test_a_claim_is_created_with_its_date_in_one_write(annotator):
+    document = make_document(TEXT)
+    start = TEXT.index(QUOTE)
+    claim = services.claim_create(
+        document=document, start=start, end=start + len(QUOTE), quote=QUOTE,
+        statement="Expelled.", date={"year": 1929, "month": 2}, user=annotator,
+    )  # fmt: skip
+    assert stored(claim) == (1929, 2, None, False)
+    assert (claim.version, claim.history.count()) == (1, 1)
+
+
+def test_a_claim_with_an_impossible_date_is_not_created(annotator):
+    document = make_document(TEXT)
+    start = TEXT.index(QUOTE)
+    with pytest.raises(ClaimError) as refused:
+        services.claim_create(
+            document=document, start=start, end=start + len(QUOTE), quote=QUOTE,
+            statement="Expelled.", date={"year": 1929, "month": 2, "day": 30}, user=annotator,
+        )  # fmt: skip
+    assert (str(refused.value), refused.value.field) == ("February 1929 has no day 30.", "date")
+    assert not Claim.objects.exists()
+
+
 def test_only_the_claims_annotator_or_an_editor_may_date_it(claim, editor):
     with pytest.raises(ClaimPermissionDenied):
         claim_date_set(claim=claim, date={"year": 1929}, version=1, user=make_user("annotator"))
