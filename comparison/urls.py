@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comparison import map_views, views
+from comparison import map_views, topic_views, views
 
 app_name = "comparison"
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("compare/", map_views.compare_map, name="map"),
     path("compare/map.svg", map_views.compare_map_svg, name="map-svg"),
     path("compare/map.csv", map_views.compare_map_csv, name="map-csv"),
+    path("compare/topics/", topic_views.topic_index, name="topics"),
     path("compare/topics/<path:name>/", map_views.compare_topic, name="topic"),
 ]

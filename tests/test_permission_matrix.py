@@ -261,6 +261,7 @@ EXPECTED: dict[str, Row] = {
     "comparison:map": Row({"GET": READ, "POST": WRONG_METHOD}),
     "comparison:map-svg": Row({"GET": READ, "POST": WRONG_METHOD}),
     "comparison:map-csv": Row({"GET": READ, "POST": WRONG_METHOD}),
+    "comparison:topics": Row({"GET": READ, "POST": WRONG_METHOD}),
     "comparison:topic": Row(
         {"GET": READ, "POST": WRONG_METHOD}, kwargs=lambda w: {"name": "Economy"}
     ),

@@ -186,6 +186,7 @@ def audit_reading(audit: Audit, world) -> None:
     page.get_by_role("link", name=cell).first.click()
     expect(page.get_by_role("heading", name="Claim pairs", level=1)).to_be_visible()
     audit.check("a contradiction map cell's claim pairs")
+    audit.visit("/compare/topics/", "every topic", heading="Topics side by side")
     audit.visit("/compare/topics/confessions/", "a topic's claims by source",
                 heading="Topic: confessions")  # fmt: skip
     audit.visit("/timeline/", "timeline", heading="Timeline")
