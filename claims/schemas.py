@@ -165,8 +165,8 @@ class LinkDetails(LinkOut):
     deletes: str = Field(
         description=_DELETES.format(
             thing="link",
-            what="its evidence and comments",
-            example="2 evidence items and 5 comments",
+            what="its evidence, its current reviews and its comments",
+            example="2 evidence items, 1 review and 5 comments",
         )
     )
 
@@ -178,8 +178,8 @@ class ClaimDetails(Schema):
     deletes: str = Field(
         description=_DELETES.format(
             thing="claim",
-            what="its links, the evidence on it or them and the links' comments",
-            example="1 link, 2 evidence items and 5 comments",
+            what="its links, the evidence on it or them, the links' current reviews and comments",
+            example="1 link, 2 evidence items, 1 review and 5 comments",
         )
     )
     date_suggestions: list[DateSuggestion] = Field(
@@ -212,7 +212,7 @@ class Deleted(Schema):
 
 _VERSION = "The version the edit is based on, as last read."
 _CONFIRM = (
-    "true to delete what goes along (links, evidence, the comments on the links); without "
+    "true to delete what goes along (links, evidence, the links' reviews and comments); without "
     "it, or with any other value, a delete that would take something along is refused with "
     "409, whose message counts what would go."
 )

@@ -42,6 +42,7 @@ from claims.models import (
     Evidence,
     EvidenceKind,
     Relation,
+    Review,
     Topic,
     search_key,
     topic_key,
@@ -570,18 +571,22 @@ def link_update(
 
 
 def dependents_of_claim(claim: Claim) -> dict[str, int]:
-    """What deleting the claim takes with it: its links, all evidence on it or them, and
-    what the apps above keep on the links (``claims.extensions``: their comments)."""
+    """What deleting the claim takes with it: its links, all evidence on it or them, the
+    reviewers' verdicts on the links, and what the apps above keep on the links
+    (``claims.extensions``: their comments)."""
     links = ClaimLink.objects.of_claim(claim)
     evidence = Evidence.objects.filter(models.Q(claim=claim) | models.Q(link__in=links))
-    return {"links": links.count(), "evidence": evidence.count(), **_on_links(links)}
+    reviews = Review.objects.filter(link__in=links, is_current=True)
+    return {"links": links.count(), "evidence": evidence.count(), "reviews": reviews.count(),
+            **_on_links(links)}  # fmt: skip
 
 
 def dependents_of_link(link: ClaimLink) -> dict[str, int]:
-    """What deleting the link takes with it: its evidence, and what the apps above keep on
-    it (``claims.extensions``: its comments)."""
+    """What deleting the link takes with it: its evidence, the reviewers' verdicts on it,
+    and what the apps above keep on it (``claims.extensions``: its comments)."""
     on_link = _on_links(ClaimLink.objects.filter(pk=link.pk))
-    return {"evidence": link.evidence.count(), **on_link}
+    reviews = link.reviews.filter(is_current=True).count()
+    return {"evidence": link.evidence.count(), "reviews": reviews, **on_link}
 
 
 def _on_links(links: models.QuerySet[ClaimLink]) -> dict[str, int]:
@@ -593,7 +598,8 @@ def _on_links(links: models.QuerySet[ClaimLink]) -> dict[str, int]:
 def describe_dependents(dependents: dict[str, int]) -> str:
     """What a delete takes along, in words, leaving out what it takes none of: "2 evidence
     items", "1 link, 2 evidence items and 5 comments"; empty when it takes nothing."""
-    nouns = {"links": "link", "evidence": "evidence item", **link_dependent_nouns()}
+    nouns = {"links": "link", "evidence": "evidence item", "reviews": "review",
+             **link_dependent_nouns()}  # fmt: skip
     parts = [plural(count, nouns[name]) for name, count in dependents.items() if count]
     if len(parts) < 2:
         return "".join(parts)

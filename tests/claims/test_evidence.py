@@ -575,7 +575,8 @@ def claim_with_dependents(claim, annotator):
 def test_dependents_of_claim_count_its_links_and_the_evidence_on_it_and_on_them(
     claim_with_dependents,
 ):
-    assert dependents_of_claim(claim_with_dependents) == {"links": 1, "evidence": 2, "comments": 0}
+    expected = {"links": 1, "evidence": 2, "reviews": 0, "comments": 0}
+    assert dependents_of_claim(claim_with_dependents) == expected
 
 
 def test_dependents_of_claim_count_links_on_either_side(annotator):
@@ -585,7 +586,7 @@ def test_dependents_of_claim_count_links_on_either_side(annotator):
     make_link(middle, earlier)
     make_link(later, middle)
     make_link(earlier, later)
-    assert dependents_of_claim(middle) == {"links": 2, "evidence": 0, "comments": 0}
+    assert dependents_of_claim(middle) == {"links": 2, "evidence": 0, "reviews": 0, "comments": 0}
 
 
 # The comments on the links (app discussion, registered in claims.extensions) are counted
@@ -593,7 +594,7 @@ def test_dependents_of_claim_count_links_on_either_side(annotator):
 
 
 def test_dependents_of_a_claim_without_any_are_zero(claim):
-    assert dependents_of_claim(claim) == {"links": 0, "evidence": 0, "comments": 0}
+    assert dependents_of_claim(claim) == {"links": 0, "evidence": 0, "reviews": 0, "comments": 0}
 
 
 @pytest.mark.parametrize("confirm", [False, None, "true", 1])

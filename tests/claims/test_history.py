@@ -76,7 +76,7 @@ def test_a_restored_link_has_the_state_its_reviews_and_the_evidence_now_give():
     author = make_user("annotator")
     link = make_link(user=author)
     review_submit(link=link, verdict="needs_evidence", note="", user=make_user("reviewer"))
-    link_delete(link=link, version=link.version, user=author)
+    link_delete(link=link, version=link.version, user=author, confirm=True)  # with its review
     # Evidence on one of its claims answers the verdict while the link is gone.
     evidence_add(claim=link.left, kind="citation", bearing="supports", citation="A book",
                  user=author)  # fmt: skip

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from claims import extensions, services
 from claims.extensions import LinkDependents
-from claims.models import RATIONALE_MAX_LENGTH, Claim, ClaimLink, Evidence, Relation
+from claims.models import RATIONALE_MAX_LENGTH, Claim, ClaimLink, Evidence, Relation, Review
 from claims.services import (
     ClaimConflict,
     ClaimError,
@@ -17,7 +17,14 @@ from claims.services import (
     link_update,
 )
 from corpus.text import ERROR_BAD_CHARACTERS
-from tests.factories import make_claim, make_document, make_evidence, make_link, make_user
+from tests.factories import (
+    make_claim,
+    make_document,
+    make_evidence,
+    make_link,
+    make_review,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -415,6 +422,25 @@ def test_what_an_app_above_registers_on_links_is_counted_and_named(
         link_delete(link=link, version=1, user=annotator)
     assert "also deletes 1 evidence item." in str(error.value)
     assert ClaimLink.objects.filter(pk=link.pk).exists()
+
+
+def test_a_reviewed_link_is_deleted_only_when_its_verdicts_are_confirmed_gone_too(
+    first, second, annotator
+):
+    link = create(first, second, annotator)
+    make_review(link, "confirmed")
+    make_review(link, "rejected")
+    make_review(link, "confirmed", user=Review.objects.first().reviewer)  # a changed verdict
+    with pytest.raises(ClaimConflict) as error:
+        link_delete(link=link, version=link.version, user=annotator)
+    assert "also deletes 2 reviews." in str(error.value)  # the current verdicts
+    with pytest.raises(ClaimConflict) as error:
+        services.claim_delete(claim=first, version=1, user=first.created_by)
+    assert "also deletes 1 link and 2 reviews." in str(error.value)
+    assert ClaimLink.objects.filter(pk=link.pk).exists() and Review.objects.count() == 3
+    link.refresh_from_db()
+    link_delete(link=link, version=link.version, user=annotator, confirm=True)
+    assert not ClaimLink.objects.exists() and not Review.objects.exists()
 
 
 def test_a_confirmed_delete_takes_the_links_evidence_and_leaves_the_claims_evidence(

@@ -74,7 +74,7 @@ def test_the_confirmation_counts_a_links_evidence_and_comments(link, annotator):
     make_evidence(link=link)
     comment_on(link, 1)
     comment_on(make_link(), 4)  # another pair's discussion is not counted
-    assert dependents_of_link(link) == {"evidence": 1, "comments": 1}
+    assert dependents_of_link(link) == {"evidence": 1, "reviews": 0, "comments": 1}
     with pytest.raises(ClaimConflict) as error:
         link_delete(link=link, version=1, user=annotator)
     assert str(error.value) == confirmation("link", "1 evidence item and 1 comment")
@@ -90,7 +90,7 @@ def test_a_confirmed_link_delete_takes_its_comments_and_leaves_the_others(link, 
 
 def test_a_link_without_comments_names_no_comments(link, annotator):
     make_evidence(link=link)
-    assert dependents_of_link(link) == {"evidence": 1, "comments": 0}
+    assert dependents_of_link(link) == {"evidence": 1, "reviews": 0, "comments": 0}
     with pytest.raises(ClaimConflict) as error:
         link_delete(link=link, version=1, user=annotator)
     assert str(error.value) == confirmation("link", "1 evidence item")
@@ -124,7 +124,7 @@ def test_the_claims_confirmation_counts_the_comments_of_all_its_links(annotator)
     comment_on(make_link(), 5)  # a pair without the claim
     make_evidence(claim)
     make_evidence(link=second)
-    assert dependents_of_claim(claim) == {"links": 2, "evidence": 2, "comments": 3}
+    assert dependents_of_claim(claim) == {"links": 2, "evidence": 2, "reviews": 0, "comments": 3}
     with pytest.raises(ClaimConflict) as error:
         claim_delete(claim=claim, version=1, user=annotator, confirm="yes")
     assert str(error.value) == confirmation("claim", "2 links, 2 evidence items and 3 comments")
