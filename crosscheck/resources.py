@@ -232,7 +232,7 @@ class MarkedDiff(resources.Diff):
     TAGS = {1: "ins", -1: "del", 0: "span"}  # diff-match-patch's insert, delete, equal
 
     def as_html(self) -> list[SafeString]:
-        from diff_match_patch import diff_match_patch
+        from diff_match_patch import diff_match_patch  # type: ignore[import-untyped]
 
         cells = []
         matcher = diff_match_patch()

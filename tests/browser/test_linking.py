@@ -114,3 +114,41 @@ def test_deleting_a_linked_claim_says_what_goes_with_it(page):
     assert not ClaimLink.objects.exists() and not Evidence.objects.exists()
     assert not Comment.objects.exists()
     assert exiling.__class__.objects.filter(pk=exiling.pk).exists()
+
+
+def test_without_the_cards_details_the_server_says_what_goes_before_a_claim_is_deleted(page):
+    """The card's details (which count what a delete takes along) fail to load: the first
+    press deletes nothing and shows the server's count; only a second press deletes."""
+    load_seeds()
+    annotator = make_user("annotator", username="ann")
+    encyclopedia = Document.objects.get(source__slug="encyclopedia-overview")
+    appeal = Document.objects.get(source__slug="socialist-appeal")
+    from claims.services import link_create
+
+    expelled = make_claim(encyclopedia, user=annotator, quote=EXPELLED, statement="Expelled 1929")
+    exiling = make_claim(appeal, user=annotator, quote=EXILING, statement="Exiled 1928")
+    link = link_create(
+        claim=expelled, other=exiling, relation="qualifies", rationale="Dates", user=annotator
+    )
+    make_comment(link, "Which exile?")
+    sign_in(page, "ann")
+
+    def details_fail(route):
+        if route.request.method == "GET":
+            route.fulfill(status=500, content_type="application/json", body='{"error": "Down."}')
+        else:
+            route.continue_()
+
+    page.route(f"**/api/claims/{expelled.public_id}/", details_fail)
+    open_document(page, encyclopedia)
+    panel = page.get_by_role("complementary", name="Claims and document details")
+    click_text(page, "expelled from the Soviet Union")
+    panel.get_by_role("button", name="Delete claim: Expelled 1929").click()
+    expect(panel.get_by_text("Delete this claim?", exact=True)).to_be_visible()
+    panel.get_by_role("button", name="Delete claim", exact=True).click()
+    expect(panel.get_by_text("also deletes 1 link and 1 comment", exact=False)).to_be_visible()
+    assert ClaimLink.objects.filter(pk=link.pk).exists()
+    assert Comment.objects.count() == 1
+    panel.get_by_role("button", name="Delete claim", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Claim deleted.")).to_be_visible()
+    assert not ClaimLink.objects.exists() and not Comment.objects.exists()

@@ -545,14 +545,20 @@ export class ClaimPanel {
   }
 
   confirmDeleteClaim(card, claim) {
-    // What goes along (links, evidence, the links' comments) in words, as the link's.
+    // What goes along (links, evidence, the links' reviews and comments) in words, as the
+    // link's. Without the card's details (they did not load) nothing is known: the first
+    // press asks the server, whose refusal counts what would go, and only a second deletes.
     const deletes = card.details?.deletes;
+    let confirmed = card.details !== undefined;
     const consequence = deletes ? ` Its ${deletes} will be deleted with it.` : "";
     this.confirm(card, `Delete this claim?${consequence}`, "Delete claim", async () => {
-      const { ok, data } = await api("DELETE", this.url(this.config.claimUrl, claim.id), {
-        version: claim.version, confirm: true,
+      const { ok, status, data } = await api("DELETE", this.url(this.config.claimUrl, claim.id), {
+        version: claim.version, confirm: confirmed,
       });
-      if (!ok) return data.error;
+      if (!ok) {
+        if (status === 409 && data.fields?.confirm) confirmed = true; // now it has been said
+        return data.error;
+      }
       card.remove();
       this.hooks.deleted(claim.id);
       this.hooks.say("Claim deleted.");
