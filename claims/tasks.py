@@ -20,7 +20,7 @@ def dataset_query(filters: dict[str, list[str]]) -> QueryDict:
     return data
 
 
-@job_task
+@job_task(retry_when_lost=True)
 def export_dataset(progress: Progress, *, dataset: str, filters: dict, excel: bool) -> None:
     """The Export page's CSV of ``dataset`` with ``filters``, written to a file: the same
     bytes as the streamed download (``claims.exports.csv_chunks``)."""
@@ -40,7 +40,7 @@ def export_dataset(progress: Progress, *, dataset: str, filters: dict, excel: bo
     progress.summary = f"{progress.total:,} rows."
 
 
-@job_task
+@job_task(retry_when_lost=True)
 def reanchor_revision(progress: Progress, *, document_id: int) -> None:
     """Carry the claims and passage evidence of the revisions before ``document_id`` onto
     the newest revision (``claims.revisions.revision_reanchor``), batch by batch: a job

@@ -317,7 +317,7 @@ def _counted(rows: Iterator, progress: Progress) -> Iterator:
         progress.advance()
 
 
-@job_task
+@job_task(retry_when_lost=True)
 def admin_export(progress: Progress, *, model: str, form: dict, query: str) -> None:
     """The admin's export with the editor's filters (``query``) and choices (``form``):
     the same queryset, resource, columns and format as ``_do_file_export``."""
@@ -457,7 +457,7 @@ def _xlsx_cell(sheet, value, font, wrap) -> WriteOnlyCell:
 _STREAMED = {LongCellCSV: _write_csv, JSON: _write_json, LosslessXLSX: _write_xlsx}
 
 
-@job_task
+@job_task  # not retry_when_lost: run again after its commit, it would import the rows twice
 def admin_import(progress: Progress, *, model: str, form: dict) -> None:
     """The confirmed import of the file the preview checked: the same resource, choices
     and all-or-nothing transaction as ``process_import``; the admin's history records it

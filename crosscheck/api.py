@@ -130,6 +130,9 @@ class JobOut(Schema):
     finished: bool
     summary: str
     error: str = Field(description="Why it failed, for a person; empty unless it did.")
+    attempt: int = Field(description="Which run this is: 1, or more once started again.")
+    attempts: int = Field(description="Runs it gets in all, should its worker die.")
+    attempt_note: str = Field(description="Says it was started again; empty on a first run.")
     download_url: str | None = Field(description="The result's file, when there is one.")
     filename: str | None
     size: int | None

@@ -316,6 +316,9 @@ CROSSCHECK_JOB_RESULT_DAYS = env_int("CROSSCHECK_JOB_RESULT_DAYS", 7, minimum=1)
 # heartbeat (written every CROSSCHECK_JOB_HEARTBEAT_SECONDS; PostgreSQL).
 CROSSCHECK_JOB_HEARTBEAT_SECONDS = env_int("CROSSCHECK_JOB_HEARTBEAT_SECONDS", 10, minimum=1)
 CROSSCHECK_JOB_STALE_SECONDS = env_int("CROSSCHECK_JOB_STALE_SECONDS", 120, minimum=2)
+# A job whose worker died is started again this many times (tasks that are safe to run
+# again only: ``job_task(retry_when_lost=True)``) before it is marked failed; 0: never.
+CROSSCHECK_JOB_RETRIES = env_int("CROSSCHECK_JOB_RETRIES", 1, minimum=0)
 # The admin's exports of more rows than this, and every confirmed admin import of more rows
 # than this, run as jobs; smaller ones answer at once.
 CROSSCHECK_EXPORT_JOB_ROWS = env_int("CROSSCHECK_EXPORT_JOB_ROWS", 5000)

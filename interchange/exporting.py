@@ -25,7 +25,7 @@ def file_name() -> str:
     return f"crosscheck-annotations-{timezone.localdate().isoformat()}.jsonld"
 
 
-@job_task
+@job_task(retry_when_lost=True)
 def export_annotations_file(progress: Progress, *, base_url: str) -> None:
     """The same file as the download, written to the job's result."""
     total = sum(part.queryset.count() for part in w3c.corpus_scope().parts())

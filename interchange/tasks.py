@@ -7,7 +7,7 @@ from interchange.models import ImportUpload
 from jobs.runner import JobError, Progress, job_task
 
 
-@job_task
+@job_task(retry_when_lost=True)
 def preview_annotations(progress: Progress, *, upload_id: int) -> None:
     """Prepare a large file's preview (``upload_preview``): its plan is kept on the upload,
     and the preview page shows it once the job is done."""
@@ -21,7 +21,7 @@ def preview_annotations(progress: Progress, *, upload_id: int) -> None:
     )
 
 
-@job_task
+@job_task(retry_when_lost=True)
 def import_annotations(progress: Progress, *, upload_id: int) -> None:
     """Import a confirmed annotation file (``import_apply``): one transaction, so a
     failure, a cancel or a lost worker leaves nothing half imported."""

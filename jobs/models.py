@@ -9,6 +9,9 @@ from django.db import models
 from django.urls import reverse
 
 LABEL_MAX_LENGTH = 200
+# What a job put back in the queue after its worker died says (its progress label, then
+# ``Job.attempt_note``).
+NOTE_STARTED_AGAIN = "Started again after its worker stopped"
 
 
 class JobState(models.TextChoices):
@@ -69,6 +72,12 @@ class Job(models.Model):
     task_result_id = models.CharField(max_length=64, blank=True)
     worker = models.CharField(max_length=255, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # What to start again when its worker dies (jobs.services.job_fail_if_lost): the task's
+    # import path and keyword arguments (JSON), and which run this is (1: the first).
+    # Jobs recorded before these existed have no path: they fail as before.
+    task_path = models.CharField(max_length=255, blank=True)
+    task_kwargs = models.JSONField(default=dict, blank=True)
+    attempt = models.PositiveSmallIntegerField(default=1)
 
     objects = JobQuerySet.as_manager()
 
@@ -96,6 +105,7 @@ class Job(models.Model):
                 condition=models.Q(result_path="") | models.Q(state=JobState.DONE),
                 name="job_result_only_when_done",
             ),
+            models.CheckConstraint(condition=models.Q(attempt__gte=1), name="job_attempt_counted"),
         ]
         indexes = [
             # The Jobs page lists a user's own jobs, newest first.
@@ -117,6 +127,19 @@ class Job(models.Model):
     @property
     def has_result(self) -> bool:
         return self.state == JobState.DONE and bool(self.result_path) and not self.result_expired
+
+    @property
+    def attempts_allowed(self) -> int:
+        """How many runs a job gets in all (``CROSSCHECK_JOB_RETRIES`` more after the first),
+        never fewer than it has had."""
+        return max(self.attempt, 1 + settings.CROSSCHECK_JOB_RETRIES)
+
+    @property
+    def attempt_note(self) -> str:
+        """The note "Started again …: attempt 2 of 2." of a job run more than once, else ""."""
+        if self.attempt < 2:
+            return ""
+        return f"{NOTE_STARTED_AGAIN}: attempt {self.attempt} of {self.attempts_allowed}."
 
     @property
     def percent(self) -> int | None:

@@ -29,6 +29,21 @@ job failed (``jobs.services.jobs_fail_lost``). Whatever the task was writing in 
 transaction was rolled back by the database when the connection dropped, so an import is
 never half applied, and a half-written result file never replaces a result.
 
+**Started again instead** when its task says it is safe to run again after dying at any
+point — ``@job_task(retry_when_lost=True)`` — and the job has runs left
+(``CROSSCHECK_JOB_RETRIES``): many jobs are started by the app itself (indexing, carrying
+claims over to a revision) and nobody would start them again. A task may say so when a
+second run finishes the work without doing any of it twice: it is idempotent (it skips or
+replaces what a run before it committed) or all or nothing *including* the mark that it
+was done (an import that deletes its upload in its own transaction). The worker can die
+even after the task's last commit, before the job is recorded done, so "all or nothing"
+alone is not enough when something after that commit (a log entry, a second transaction)
+would be repeated. The default is not to run again: a task nobody thought about fails as
+before, for the person to look at, rather than risk doing its work twice. Each run writes
+its progress, heartbeat and outcome only while the job is still at its ``attempt``: a run
+taken for lost that was in fact still going (a heartbeat late past the limit) writes
+nothing over the next.
+
 **A worker gives way to the web server.** A job's process lowers its own priority
 (``WORKER_NICENESS``, as ``nice``) before it runs the job: on a machine it shares with the
 web server, requests get the processor first and a long job takes a little longer
@@ -141,18 +156,19 @@ class _Heartbeat(threading.Thread):
     """Refreshes ``heartbeat_at`` through its own connection while the task runs, whatever
     the task is doing (PostgreSQL only: see the module docstring)."""
 
-    def __init__(self, job_id: int) -> None:
+    def __init__(self, job_id: int, attempt: int) -> None:
         super().__init__(name=f"job-{job_id}-heartbeat", daemon=True)
         self.job_id = job_id
+        self.attempt = attempt
         self.stopped = threading.Event()
 
     def run(self) -> None:
         try:
             while not self.stopped.wait(settings.CROSSCHECK_JOB_HEARTBEAT_SECONDS):
                 try:
-                    Job.objects.filter(pk=self.job_id, state=JobState.RUNNING).update(
-                        heartbeat_at=timezone.now()
-                    )
+                    Job.objects.filter(
+                        pk=self.job_id, state=JobState.RUNNING, attempt=self.attempt
+                    ).update(heartbeat_at=timezone.now())
                 except Exception:
                     logger.warning("Job %s: heartbeat not recorded", self.job_id, exc_info=True)
         finally:
@@ -164,11 +180,11 @@ class _Heartbeat(threading.Thread):
 
 
 @contextmanager
-def _heartbeat(job_id: int) -> Iterator[None]:
+def _heartbeat(job_id: int, attempt: int) -> Iterator[None]:
     if connection.vendor == "sqlite":
         yield
         return
-    beat = _Heartbeat(job_id)
+    beat = _Heartbeat(job_id, attempt)
     beat.start()
     try:
         yield
@@ -186,18 +202,18 @@ class _SideChannel:
     def __init__(self) -> None:
         self.connection: BaseDatabaseWrapper | None = None
 
-    def report(self, job_id: int, done: int, total: int | None, label: str) -> bool:
-        """Record the progress; whether someone asked the job to stop."""
+    def report(self, job: Job, done: int, total: int | None, label: str) -> bool:
+        """Record the progress (of this run only); whether someone asked the job to stop."""
         if self.connection is None:
             self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
         table = self.connection.ops.quote_name(Job._meta.db_table)
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET progress_done = %s, progress_total = %s, "
-                "progress_label = %s, heartbeat_at = %s WHERE id = %s",
-                [done, total, label, timezone.now(), job_id],
+                "progress_label = %s, heartbeat_at = %s WHERE id = %s AND attempt = %s",
+                [done, total, label, timezone.now(), job.pk, job.attempt],
             )
-            cursor.execute(f"SELECT cancel_requested FROM {table} WHERE id = %s", [job_id])
+            cursor.execute(f"SELECT cancel_requested FROM {table} WHERE id = %s", [job.pk])
             row = cursor.fetchone()
         return bool(row and row[0])
 
@@ -253,12 +269,12 @@ class Progress:
             if connection.vendor == "sqlite":
                 return  # the transaction holds the only write lock: see the docstring
             self._written_at = now
-            cancelled = self._side.report(self.job.pk, self.done, self.total, self.label)
+            cancelled = self._side.report(self.job, self.done, self.total, self.label)
         else:
             self._written_at = now
             mine = Job.objects.filter(pk=self.job.pk)
             try:
-                mine.update(
+                mine.filter(attempt=self.job.attempt).update(
                     progress_done=self.done,
                     progress_total=self.total,
                     progress_label=self.label,
@@ -285,9 +301,13 @@ class Progress:
 # --- the task wrapper --------------------------------------------------------------------
 
 
-def job_task(function: Callable[..., None] | None = None, **task_options) -> Any:
+def job_task(
+    function: Callable[..., None] | None = None, *, retry_when_lost: bool = False, **task_options
+) -> Any:
     """Make ``function(progress, **kwargs)`` a django-tasks task run as a job; start it
-    with ``jobs.services.job_start(task=…)``. ``task_options`` go to ``@task``."""
+    with ``jobs.services.job_start(task=…)``. ``retry_when_lost``: the task is safe to run
+    again after its worker died at any point, so such a job is started again (see the
+    module docstring). ``task_options`` go to ``@task``."""
 
     def decorate(work: Callable[..., None]):
         @functools.wraps(work)
@@ -296,9 +316,15 @@ def job_task(function: Callable[..., None] | None = None, **task_options) -> Any
             run_job(job_id, work, kwargs, in_worker=not isinstance(backend, ImmediateBackend))
 
         del run.__wrapped__  # the engine reads the signature: ``context`` comes first
+        run.retry_when_lost = retry_when_lost  # type: ignore[attr-defined]
         return task(takes_context=True, **task_options)(run)
 
     return decorate(function) if function is not None else decorate
+
+
+def retries_when_lost(made: Any) -> bool:
+    """Whether a task made with ``job_task`` is started again when its worker dies."""
+    return getattr(getattr(made, "func", None), "retry_when_lost", False) is True
 
 
 def run_job(job_id: int, work: Callable[..., None], kwargs: dict, *, in_worker=True) -> None:
@@ -313,7 +339,7 @@ def run_job(job_id: int, work: Callable[..., None], kwargs: dict, *, in_worker=T
         return
     job = Job.objects.select_related("requested_by").get(pk=job_id)
     progress = Progress(job)
-    with request_id_of_job(job.request_id), _heartbeat(job.pk):
+    with request_id_of_job(job.request_id), _heartbeat(job.pk, job.attempt):
         logger.info("Job %s (%s) started for %s", job.public_id, job.kind, progress.user)
         try:
             try:
@@ -364,9 +390,12 @@ def _finish(job: Job, progress: Progress, state: str, *, error: str = "") -> Non
         path, filename, content_type = result
         fields.update(result_path=path, result_filename=filename,
                       result_content_type=content_type, result_size=storage.size(path))  # fmt: skip
-    recorded = Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(**fields)
-    storage.delete(job.input_path)
-    if not recorded:  # marked lost meanwhile: the result is not trusted
+    # This run's outcome only: a run taken for lost and started again is no longer it.
+    mine = Job.objects.filter(pk=job.pk, state=JobState.RUNNING, attempt=job.attempt)
+    recorded = mine.update(**fields)
+    if recorded:  # else the input went with the lost job, or a new run of it reads it
+        storage.delete(job.input_path)
+    else:  # marked lost meanwhile: the result is not trusted
         logger.warning("Job %s ended as %s but was no longer running", job.public_id, state)
     if progress._result is not None and (result is None or not recorded):
         storage.delete(progress._result[0])

@@ -6,17 +6,20 @@ every job's result, ``jobs.change_job`` cancels anyone's (the editor role holds 
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks.base import Task
 
 from jobs import storage
-from jobs.models import Job, JobState
-from jobs.runner import worker_lost
+from jobs.models import NOTE_STARTED_AGAIN, Job, JobState
+from jobs.runner import retries_when_lost, worker_lost
 
 logger = logging.getLogger("jobs")
 
@@ -61,8 +64,12 @@ def job_start(
     """Record a job and queue ``task`` (made with ``jobs.runner.job_task``) with the
     ``kwargs`` (JSON values). ``input_data`` is kept in the private job storage for the
     task to read (``progress.input_path``). The task is queued once the job row is
-    committed, so no worker looks for a job it cannot see yet."""
-    job = Job(requested_by=user, kind=task.name, label=label[:200], request_id=request_id)
+    committed, so no worker looks for a job it cannot see yet. The job keeps the task's
+    path and ``kwargs``, to start it again should its worker die (``job_fail_if_lost``)."""
+    job = Job(
+        requested_by=user, kind=task.name, label=label[:200], request_id=request_id,
+        task_path=task.module_path, task_kwargs=kwargs,
+    )  # fmt: skip
     if input_data is not None:
         job.input_path = storage.new_name(job.public_id, input_filename or "input")
         with storage.writing(job.input_path) as stream:
@@ -95,15 +102,34 @@ def job_cancel(*, job: Job, user) -> Job:
 
 
 def job_fail_if_lost(job: Job) -> Job:
-    """Mark a running job failed when its worker is gone (``jobs.runner.worker_lost``);
-    the job as it now stands. One query when it is running, none otherwise."""
+    """Deal with a running job whose worker is gone (``jobs.runner.worker_lost``): start it
+    again when it may be (``_task_to_run_again``), else mark it failed. The job as it now
+    stands; no query unless it is running.
+
+    Both writes are compare-and-set on the state, the lost worker and the attempt, so of
+    two pages that find the same job lost at once only one puts it back in the queue (or
+    fails it): the other's update matches no row. A job put back keeps its input file and
+    is queued again once that is committed."""
     if job.state != JobState.RUNNING or not worker_lost(job):
         return job
-    now = timezone.now()
-    failed = Job.objects.filter(pk=job.pk, state=JobState.RUNNING, worker=job.worker).update(
-        state=JobState.FAILED, finished_at=now, error=ERROR_WORKER_LOST, input_path=""
+    lost = Job.objects.filter(
+        pk=job.pk, state=JobState.RUNNING, worker=job.worker, attempt=job.attempt
     )
-    if failed:
+    task = _task_to_run_again(job)
+    again = task is not None and lost.filter(cancel_requested=False).update(
+        state=JobState.QUEUED, started_at=None, worker="", heartbeat_at=None,
+        progress_done=0, progress_total=None, progress_label=NOTE_STARTED_AGAIN,
+        task_result_id="", attempt=F("attempt") + 1,
+    )  # fmt: skip
+    if task is not None and again:
+        logger.warning("Job %s (%s): its worker %s is gone; started again (attempt %s of %s)",
+                       job.public_id, job.kind, job.worker, job.attempt + 1,
+                       job.attempts_allowed)  # fmt: skip
+        _fail_engine_result(job.task_result_id)
+        transaction.on_commit(partial(_enqueue_again, task, job.pk, job.task_kwargs))
+    elif lost.update(
+        state=JobState.FAILED, finished_at=timezone.now(), error=ERROR_WORKER_LOST, input_path=""
+    ):
         logger.error("Job %s (%s): its worker %s is gone", job.public_id, job.kind, job.worker)
         storage.delete(job.input_path)
         _fail_engine_result(job.task_result_id)
@@ -111,8 +137,41 @@ def job_fail_if_lost(job: Job) -> Job:
     return job
 
 
+def _task_to_run_again(job: Job) -> Task | None:
+    """The task of a job whose worker died, when the job is to be started again: its task
+    is safe to run again (``job_task(retry_when_lost=True)``), it has runs left
+    (``CROSSCHECK_JOB_RETRIES``), nobody asked it to stop, and the job knows its task (rows
+    recorded before ``task_path`` existed do not)."""
+    if not job.task_path or job.cancel_requested or job.attempt >= job.attempts_allowed:
+        return None
+    try:
+        task = import_string(job.task_path)
+    except ImportError:
+        logger.warning("Job %s: its task %s is gone", job.public_id, job.task_path)
+        return None
+    return task if isinstance(task, Task) and retries_when_lost(task) else None
+
+
+def _enqueue_again(task: Task, job_id: int, kwargs: dict) -> None:
+    """Queue a job put back by ``job_fail_if_lost``; one the engine refuses (its queue is
+    unreachable) is marked failed rather than left waiting for ever."""
+    try:
+        result = task.enqueue(job_id=job_id, **kwargs)
+    except Exception:
+        logger.exception("Job #%s could not be queued again", job_id)
+        now = timezone.now()
+        queued = Job.objects.filter(pk=job_id, state=JobState.QUEUED)
+        input_path = queued.values_list("input_path", flat=True).first()
+        if queued.update(state=JobState.FAILED, started_at=now, finished_at=now,
+                         error=ERROR_WORKER_LOST, input_path=""):  # fmt: skip
+            storage.delete(input_path or "")
+        return
+    Job.objects.filter(pk=job_id).update(task_result_id=str(result.id)[:64])
+
+
 def jobs_fail_lost() -> int:
-    """``job_fail_if_lost`` for every running job; how many were marked failed."""
+    """``job_fail_if_lost`` for every running job; how many were marked failed (those
+    started again are not counted)."""
     running = Job.objects.filter(state=JobState.RUNNING)
     return sum(job_fail_if_lost(job).state == JobState.FAILED for job in running)
 
@@ -133,8 +192,8 @@ def _fail_engine_result(task_result_id: str) -> None:
 
 def jobs_purge(*, now=None) -> tuple[int, int]:
     """Remove result files older than ``CROSSCHECK_JOB_RESULT_DAYS`` (the job stays, marked
-    expired) and files no job needs (leftovers of killed workers). Marks lost jobs failed
-    first. Returns (results expired, other files removed)."""
+    expired) and files no job needs (leftovers of killed workers). Deals with lost jobs
+    first (``jobs_fail_lost``). Returns (results expired, other files removed)."""
     now = now or timezone.now()
     jobs_fail_lost()
     cutoff = now - timedelta(days=settings.CROSSCHECK_JOB_RESULT_DAYS)

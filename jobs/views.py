@@ -121,6 +121,9 @@ def job_json(job: Job, user) -> dict:
         "finished": job.is_finished,
         "summary": job.summary,
         "error": job.error,
+        "attempt": job.attempt,
+        "attempts": job.attempts_allowed,
+        "attempt_note": job.attempt_note,
         "download_url": (
             reverse("jobs:download", kwargs={"public_id": job.public_id})
             if job.has_result

@@ -68,7 +68,7 @@ def embed_document(document: Document, *, advance: Callable[[int], None] | None 
     return stored
 
 
-@job_task
+@job_task(retry_when_lost=True)
 def embed_passages(progress: Progress, *, document_id: int) -> None:
     """The "embed passages" job of one indexed document."""
     document = Document.objects.filter(pk=document_id).first()

@@ -43,8 +43,9 @@ LABEL = "Find suggested pairs"
 
 
 def refresh_running() -> Job | None:
-    """A refresh queued or running (one whose worker died is marked failed first): one at
-    a time, as each replaces claims' rows."""
+    """A refresh queued or running (one whose worker died is first started again, or
+    failed: ``jobs.services.job_fail_if_lost``): one at a time, as each replaces claims'
+    rows."""
     jobs_fail_lost()
     return Job.objects.filter(kind=refresh_suggested_pairs.name).unfinished().first()
 
@@ -98,7 +99,7 @@ def pairs_replace(claim: Claim, suggestions: list[Suggestion]) -> int:
     return len(rows)
 
 
-@job_task
+@job_task(retry_when_lost=True)
 def refresh_suggested_pairs(progress: Progress, *, everything: bool = False) -> None:
     """Find the likeliest counterparts of every claim that needs it (``claims_to_refresh``;
     all of them with ``everything``) and store them for the queue. Each claim's rows are

@@ -5,7 +5,7 @@ from suggestions.embeddings import embed_after_index
 from suggestions.index import documents_unindexed, index_document
 
 
-@job_task
+@job_task(retry_when_lost=True)
 def index_documents(progress: Progress, *, document_ids: list[int] | None = None) -> None:
     """Index the passages of these documents (all the unindexed ones when None), each in
     its own transaction: a document stopped midway is left out whole, the ones before it

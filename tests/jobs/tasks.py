@@ -84,3 +84,27 @@ def read_slowly(progress: Progress, *, marker: str, seconds: float) -> None:
         progress._written_at = 0.0  # report now, not at the next half second
         progress.advance()
     progress.summary = f"Read {total} topics."
+
+
+@job_task(retry_when_lost=True)
+def count_lines(progress: Progress) -> None:
+    """Count the lines of the job's input file: safe to run again after its worker died."""
+    lines = progress.input_path.read_text().splitlines()
+    progress.start(total=len(lines), label="Counting lines")
+    progress.advance(len(lines))
+    progress.summary = f"{len(lines)} lines."
+
+
+@job_task(retry_when_lost=True)
+def block_first_time(progress: Progress, *, marker: str) -> None:
+    """On its first run, wait (to be killed) once ``marker`` holds the id of the process
+    running it; on any later run, finish at once. Safe to run again: it writes nothing."""
+    progress.start(total=1, label="Waiting to be killed")
+    if progress.job.attempt == 1:
+        Path(marker).write_text(str(os.getpid()))
+        deadline = time.monotonic() + WAIT_LIMIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise JobError("Nobody killed the worker.")
+    progress.advance()
+    progress.summary = f"Finished on run {progress.job.attempt}."

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jobs import storage
-from jobs.models import Job, JobState
+from jobs.models import NOTE_STARTED_AGAIN, Job, JobState
 from jobs.runner import worker_identity
 from jobs.services import ERROR_WORKER_LOST
 from jobs.views import MESSAGE_CANCELLED, MESSAGE_CANCELLING
@@ -72,7 +72,8 @@ def test_the_json_says_how_far_a_job_is(annotator, annotator_client):
         "id": str(job.public_id), "label": job.label, "state": "running",
         "state_label": "Running", "done": 5, "total": 20, "percent": 25,
         "progress_label": "Reading", "cancel_requested": False, "can_cancel": True,
-        "finished": False, "summary": "", "error": "", "download_url": None,
+        "finished": False, "summary": "", "error": "", "attempt": 1, "attempts": 2,
+        "attempt_note": "", "download_url": None,
         "filename": None, "size": None, "requested_by": annotator.username,
         "created": None, "started": None, "ended": None,
     }  # fmt: skip
@@ -106,6 +107,22 @@ def test_a_job_whose_worker_died_shows_as_failed_when_looked_at(annotator, annot
     job.save()
     data = annotator_client.get(reverse("jobs:api-job", args=[job.public_id])).json()
     assert data["state"] == "failed" and data["error"] == ERROR_WORKER_LOST
+
+
+def test_a_job_started_again_says_so_on_its_page_the_list_and_its_json(annotator, annotator_client):
+    first = make_job(annotator, JobState.RUNNING, worker=worker_identity(), label="First run")
+    again = make_job(annotator, attempt=2, progress_label=NOTE_STARTED_AGAIN, label="Again")
+    note = f"{NOTE_STARTED_AGAIN}: attempt 2 of 2."
+    page = annotator_client.get(again.get_absolute_url()).content.decode()
+    assert f'<p class="job-attempt" data-job-attempt>{note}</p>' in page
+    page = annotator_client.get(first.get_absolute_url()).content.decode()
+    assert '<p class="job-attempt" data-job-attempt hidden></p>' in page
+    page = annotator_client.get(reverse("jobs:list")).content.decode()
+    assert page.count(note) == 1
+    data = annotator_client.get(reverse("jobs:api-job", args=[again.public_id])).json()
+    assert (data["attempt"], data["attempts"], data["attempt_note"]) == (2, 2, note)
+    data = annotator_client.get(reverse("jobs:api-job", args=[first.public_id])).json()
+    assert (data["attempt"], data["attempt_note"]) == (1, "")
 
 
 def test_the_download_is_an_attachment_never_cached_or_sniffed(annotator, annotator_client):

@@ -1,6 +1,7 @@
 """Jobs run by real worker processes (`manage.py db_worker`, or `rqworker` on Redis), as in
 production: several workers share the queue, progress and cancellation cross processes,
-and a worker killed with SIGKILL leaves its job failed and nothing half done."""
+and a worker killed with SIGKILL leaves its job failed and nothing half done — or, when its
+task is safe to run again, the job queued again for another worker."""
 
 import os
 import time
@@ -104,6 +105,32 @@ def test_a_worker_killed_mid_transaction_leaves_the_job_failed_and_nothing_appli
     start_worker()
     after = job_start(task=tasks.count_to, user=user, label="Count", n=3)
     wait_until(lambda: job(after.pk).state == JobState.DONE, "the next job to be done")
+
+
+def test_a_job_safe_to_run_again_whose_worker_was_killed_is_run_again_by_another(
+    start_worker, tmp_path
+):
+    user = make_user("editor")
+    marker = tmp_path / "first-run"
+    started = job_start(task=tasks.block_first_time, user=user, label="Block",
+                        marker=str(marker))  # fmt: skip
+    worker = start_worker()
+    wait_until(lambda: marker.exists() and marker.read_text(), "the first run to be waiting")
+    worker.kill()
+    start_worker()
+
+    def run_again() -> Job | None:  # what the Jobs page does when it looks
+        current = job_fail_if_lost(job(started.pk))
+        return current if current.state != JobState.RUNNING else None
+
+    again = wait_until(run_again, "the job's process to be gone", seconds=10)
+    assert again.attempt == 2 and again.state in (JobState.QUEUED, JobState.RUNNING,
+                                                  JobState.DONE)  # fmt: skip
+    done = wait_until(
+        lambda: (current := job(started.pk)).state == JobState.DONE and current,
+        "the second run to finish",
+    )
+    assert (done.summary, done.error, done.attempt) == ("Finished on run 2.", "", 2)
 
 
 def test_a_job_reading_while_a_request_saves_something_goes_on(start_worker, tmp_path):

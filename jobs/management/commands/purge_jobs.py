@@ -1,6 +1,7 @@
 """Remove job result files past the retention period (``CROSSCHECK_JOB_RESULT_DAYS``) and
-files no job needs any more; mark jobs whose worker died as failed. Safe to run at any time
-and as often as wanted: ``make run`` runs it at start, production from a timer (README)."""
+files no job needs any more; start jobs whose worker died again, or mark them failed. Safe
+to run at any time and as often as wanted: ``make run`` runs it at start, production from a
+timer (README)."""
 
 from django.core.management.base import BaseCommand
 

@@ -1,7 +1,7 @@
 // Live progress for every job on the page ([data-job]): polls the job's JSON
 // (GET /api/jobs/<id>/) until it has finished, and updates its progress bar, state,
-// summary, error, download link and Cancel button. Says when a job ends through the
-// page's polite live region ([data-job-announcer]).
+// "started again" note, summary, error, download link and Cancel button. Says when a job
+// ends through the page's polite live region ([data-job-announcer]).
 
 const POLL_MS = 1000;
 const FINISHED = new Set(["done", "failed", "cancelled"]);
@@ -52,6 +52,11 @@ export function render(element, job) {
   }
   bar.textContent = job.percent === null ? "" : `${job.percent}%`;
   part(element, "progress-text").textContent = progressText(job);
+  const attempt = part(element, "attempt");
+  if (attempt) {
+    attempt.textContent = job.attempt_note;
+    show(attempt, Boolean(job.attempt_note));
+  }
   const summary = part(element, "summary");
   summary.textContent = job.summary;
   show(summary, Boolean(job.summary));
