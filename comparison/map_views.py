@@ -33,7 +33,7 @@ class MapForm(forms.Form):
         label="Relation shown",
     )
     state = forms.ChoiceField(
-        choices=[("", "All claim pairs (any review state)"), ("confirmed", "Confirmed only")],
+        choices=[("", "Any state"), ("confirmed", "Confirmed only")],
         required=False,
         label="Review state",
     )
