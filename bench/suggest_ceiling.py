@@ -24,7 +24,7 @@ pair recall@1/5/10/20 of:
 
 Uses a throwaway SQLite database unless DATABASE_URL is set; the cosine signal needs a
 database where ``bench/suggest.py`` (or the worker) stored the passages' embeddings.
-Needs numpy (installed with the app's dependencies)."""
+Needs numpy (in .venv with the test extras, which bring pandas: `make install-test`)."""
 
 import argparse
 import math
