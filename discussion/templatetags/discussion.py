@@ -3,10 +3,10 @@ claim pair page, comment counts in the review queue, the unread count in the nav
 Each tag runs one query, whatever the amount of data."""
 
 from django import template
-from django.db.models import Count
 from django.utils.safestring import SafeString
 
 from crosscheck.permissions import can_comment, can_delete_comment, can_edit_comment
+from discussion.deletion import comments_by_link
 from discussion.mentions import mentions_html
 from discussion.models import COMMENT_MAX_LENGTH, Comment, InboxItem
 
@@ -39,14 +39,7 @@ def discussion_thread(context, link) -> dict:
 @register.simple_tag
 def comment_counts(links) -> dict[int, int]:
     """The number of comments on each of ``links``, by link id: one query."""
-    ids = [link.pk for link in links]
-    counted = (
-        Comment.objects.filter(link_id__in=ids)
-        .order_by()
-        .values_list("link_id")
-        .annotate(count=Count("pk"))
-    )
-    return dict(counted)
+    return comments_by_link(links)
 
 
 @register.filter

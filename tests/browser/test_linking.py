@@ -79,18 +79,27 @@ def test_an_annotator_links_two_seed_claims_adds_evidence_and_opens_the_claim_pa
     expect(page.get_by_text("Internal exile to Alma Ata", exact=False)).to_be_visible()
 
 
-def test_deleting_a_linked_claim_says_what_goes_with_it(page):
+def _linked_pair():
+    """The seeds, annotator "ann", and a link between a claim of the encyclopedia
+    ("Expelled 1929") and one of the Socialist Appeal ("Exiled 1928")."""
+    from claims.services import link_create
+
     load_seeds()
     annotator = make_user("annotator", username="ann")
     encyclopedia = Document.objects.get(source__slug="encyclopedia-overview")
     appeal = Document.objects.get(source__slug="socialist-appeal")
-    from claims.services import evidence_add, link_create
-
     expelled = make_claim(encyclopedia, user=annotator, quote=EXPELLED, statement="Expelled 1929")
     exiling = make_claim(appeal, user=annotator, quote=EXILING, statement="Exiled 1928")
     link = link_create(
         claim=expelled, other=exiling, relation="qualifies", rationale="Dates", user=annotator
     )
+    return annotator, encyclopedia, expelled, exiling, link
+
+
+def test_deleting_a_linked_claim_says_what_goes_with_it(page):
+    from claims.services import evidence_add
+
+    annotator, encyclopedia, _, exiling, link = _linked_pair()
     evidence_add(link=link, kind="citation", bearing="supports", citation="A book", user=annotator)
     make_comment(link, "Which exile?")
     make_comment(link, "Both, at different dates.")
@@ -119,17 +128,7 @@ def test_deleting_a_linked_claim_says_what_goes_with_it(page):
 def test_without_the_cards_details_the_server_says_what_goes_before_a_claim_is_deleted(page):
     """The card's details (which count what a delete takes along) fail to load: the first
     press deletes nothing and shows the server's count; only a second press deletes."""
-    load_seeds()
-    annotator = make_user("annotator", username="ann")
-    encyclopedia = Document.objects.get(source__slug="encyclopedia-overview")
-    appeal = Document.objects.get(source__slug="socialist-appeal")
-    from claims.services import link_create
-
-    expelled = make_claim(encyclopedia, user=annotator, quote=EXPELLED, statement="Expelled 1929")
-    exiling = make_claim(appeal, user=annotator, quote=EXILING, statement="Exiled 1928")
-    link = link_create(
-        claim=expelled, other=exiling, relation="qualifies", rationale="Dates", user=annotator
-    )
+    _, encyclopedia, expelled, _, link = _linked_pair()
     make_comment(link, "Which exile?")
     sign_in(page, "ann")
 
