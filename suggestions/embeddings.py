@@ -87,7 +87,8 @@ def embed_passages(progress: Progress, *, document_id: int) -> None:
 
 def embed_after_index(document: Document, *, user) -> None:
     """What the index job calls once a document's passages are committed: start its
-    "embed passages" job when this process can embed (``semantic.available``)."""
+    "embed passages" job when this process can embed (``semantic.available``) and some of
+    its passages have no vector yet."""
     if not semantic.available():
         if semantic.enabled():
             logger.warning(
@@ -95,6 +96,8 @@ def embed_after_index(document: Document, *, user) -> None:
                 semantic.ERROR_NOT_INSTALLED,
                 document.pk,
             )
+        return
+    if not passages_to_embed(document).exists():
         return
     job_start(
         task=embed_passages,

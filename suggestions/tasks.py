@@ -1,5 +1,6 @@
 """The suggestions app's background jobs (see jobs.runner): thin shells over the index."""
 
+from corpus.models import Document
 from jobs.runner import Progress, job_task
 from suggestions.embeddings import embed_after_index
 from suggestions.index import documents_unindexed, index_document
@@ -9,10 +10,13 @@ from suggestions.index import documents_unindexed, index_document
 def index_documents(progress: Progress, *, document_ids: list[int] | None = None) -> None:
     """Index the passages of these documents (all the unindexed ones when None), each in
     its own transaction: a document stopped midway is left out whole, the ones before it
-    stay indexed."""
-    documents = documents_unindexed()
-    if document_ids is not None:
-        documents = documents.filter(pk__in=document_ids)
+    stay indexed. Named documents indexed already are passed to the embedding again: a run
+    started afresh after its worker died between a document's commit and its embedding
+    job still starts that job."""
+    if document_ids is None:
+        documents = documents_unindexed()
+    else:
+        documents = Document.objects.filter(pk__in=document_ids).order_by("pk")
     indexed = passages = 0
     for document in documents.only("pk", "title"):
         passages += index_document(document, progress)

@@ -197,7 +197,7 @@ def test_purging_starts_lost_jobs_again_and_keeps_their_input(
 
 # The tasks of the apps: which are started again (see each task's docstring) and which not.
 SAFE_TO_RUN_AGAIN = [
-    index_documents,  # each document in its own transaction; indexed ones are skipped
+    index_documents,  # each document in its own transaction; indexed ones only re-checked
     embed_passages,  # batches committed; only passages without a vector are embedded
     refresh_suggested_pairs,  # each claim's rows replaced in one transaction
     reanchor_revision,  # batches committed; claims already carried over are not redone

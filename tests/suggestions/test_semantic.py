@@ -14,8 +14,10 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from jobs.models import Job, JobState
+from jobs.services import job_start
 from suggestions import embeddings, semantic
 from suggestions.models import IndexedDocument, Passage, PassageEmbedding
+from suggestions.tasks import index_documents
 from tests.factories import make_document, make_user
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -370,6 +372,29 @@ def test_the_job_embeds_a_document_and_reports_progress(
     assert job.summary == "150 passages embedded."
     assert (job.progress_done, job.progress_total) == (150, 150)
     assert PassageEmbedding.objects.filter(passage__document=indexed).count() == 150
+
+
+def test_an_index_job_run_again_after_its_commit_still_starts_the_embedding(
+    settings, fake_model, indexed, tmp_path, django_capture_on_commit_callbacks
+):
+    """A worker that died between a document's commit and its embedding job: the job run
+    afresh finds the document indexed, and starts the embedding all the same."""
+    settings.TASKS = IMMEDIATE
+    settings.CROSSCHECK_JOB_FILES_DIR = tmp_path / "job-files"
+    with django_capture_on_commit_callbacks(execute=True):
+        job_start(task=index_documents, user=make_user("annotator"), label="Index",
+                  document_ids=[indexed.pk])  # fmt: skip
+    assert {job.kind.rsplit(".", 1)[-1]: job.state for job in Job.objects.all()} == {
+        "index_documents": JobState.DONE,
+        "embed_passages": JobState.DONE,
+    }
+    assert PassageEmbedding.objects.filter(passage__document=indexed).count() == 150
+
+
+def test_no_job_is_started_when_every_passage_has_its_vector(fake_model, indexed):
+    embeddings.embed_document(indexed)
+    embeddings.embed_after_index(indexed, user=make_user("annotator"))
+    assert not Job.objects.exists()
 
 
 def test_no_job_is_started_when_the_model_is_off(settings, indexed):
