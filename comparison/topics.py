@@ -94,11 +94,16 @@ class TopicSides:
 
     @property
     def summary(self) -> str:
+        """Every source's claims on the topic; the links those of the columns shown have
+        (the only ones counted) and, when some sources are left out, that it says so."""
         claims = sum(choice.count for choice in self.choices)
-        return (
+        said = (
             f"{plural(claims, 'claim')} from {plural(len(self.choices), 'source')}, "
             f"{plural(self.links, 'link')} across sources"
         )
+        if len(self.columns) < len(self.choices):
+            said += f" for the {plural(len(self.columns), 'source')} shown"
+        return said
 
 
 def _phrase(relation: str, direction: str, on_left: bool) -> str:

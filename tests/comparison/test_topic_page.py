@@ -112,6 +112,17 @@ def test_sources_can_be_chosen(client, exile):
     assert mark.other_href.startswith(exile["r1"].document.get_absolute_url())
 
 
+def test_the_summary_says_whose_links_it_counts(exile):
+    everything = topic_sides(exile["topic"])
+    assert everything.summary == "4 claims from 2 sources, 1 link across sources"
+    blog = exile["b1"].document.source_id
+    third = make_document("Third\n\nUnlinked.", source=make_source(name="Third", kind="blog"))
+    make_claim(third, user=exile["user"], quote="Unlinked", statement="Alone.",
+               topics=["Trotsky's exile"])  # fmt: skip
+    one = topic_sides(exile["topic"], chosen=[blog])
+    assert one.summary == ("5 claims from 3 sources, 1 link across sources for the 1 source shown")
+
+
 def test_the_page_makes_as_many_queries_whatever_the_claims(
     client, exile, django_assert_max_num_queries
 ):
