@@ -39,6 +39,7 @@ from django.http import HttpRequest
 
 from claims.models import ClaimLink
 from corpus.models import Document
+from crosscheck.permissions import Visitor
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,11 @@ def topic_url(name: str) -> str | None:
 # Deleting a link deletes, by cascade, the rows that apps above ``claims`` keep on it (a
 # pair's comments, say). Each such app registers how to count them, in its AppConfig.ready(),
 # so that the confirmation a delete asks for (``claims.services``: ``link_delete``,
-# ``claim_delete``) names them too:
+# ``claim_delete``) names them too, and how to bring back those deleted with a link when the
+# link is restored (``claims.restores.link_restore``):
 #
-#     register_link_dependents(LinkDependents(name="notes", noun="note", count=notes_by_link))
+#     register_link_dependents(LinkDependents(
+#         name="notes", noun="note", count=notes_by_link, restore=notes_restore))
 
 
 @dataclass(frozen=True)
@@ -109,14 +112,20 @@ class LinkDependents:
     # How many go with each of the links, by the link's pk (a link with none may be left
     # out): one query, whatever the number of links.
     count: Callable[[QuerySet[ClaimLink]], dict[int, int]]
+    # Bring back, from the history, those deleted with the link (by its delete, or its
+    # claim's), not those deleted on their own before it; the link exists again, and the
+    # insertions are recorded as made by the user. Returns how many came back. None: they
+    # do not come back.
+    restore: Callable[[ClaimLink, Visitor], int] | None = None
 
 
 _link_dependents: dict[str, LinkDependents] = {}
 
 
 def register_link_dependents(dependents: LinkDependents) -> None:
-    """Count ``dependents`` in the confirmation of every delete that takes links along
-    (registering a name again replaces it, so a repeated ``ready()`` is harmless)."""
+    """Count ``dependents`` in the confirmation of every delete that takes links along, and
+    bring them back with a restored link when they say how (registering a name again
+    replaces it, so a repeated ``ready()`` is harmless)."""
     _link_dependents[dependents.name] = dependents
 
 
@@ -129,3 +138,14 @@ def count_link_dependents(links: QuerySet[ClaimLink]) -> dict[str, dict[int, int
     """For each registered name, how many of its rows go with each of ``links`` (by the
     link's pk; a link with none may be missing): one query per registered name."""
     return {name: dependents.count(links) for name, dependents in _link_dependents.items()}
+
+
+def restore_link_dependents(link: ClaimLink, user: Visitor) -> dict[str, int]:
+    """Bring back, for each registered name that can, the rows deleted with ``link``, which
+    exists again: how many, by name. Call inside the transaction that restores the link, so
+    that a failure leaves it deleted with them."""
+    return {
+        name: dependents.restore(link, user)
+        for name, dependents in _link_dependents.items()
+        if dependents.restore is not None
+    }

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from claims.errors import ClaimError
+from claims.extensions import restore_link_dependents
 from claims.history import record_author
 from claims.models import Claim, ClaimLink, Evidence, Review, Topic
 from claims.reviewing import link_state_refresh, lock_links_of, refresh_waiting_for_evidence
@@ -23,9 +24,11 @@ ERROR_PASSAGE_DOCUMENT_GONE = (
 )
 
 
-def _insert_as_recorded(obj, user) -> None:
+def insert_as_recorded(obj, user) -> None:
     """Insert ``obj`` with every field as its history record has it (``save()`` would set
-    ``created_at`` and ``updated_at`` to now), and record the insertion as made by ``user``."""
+    ``created_at`` and ``updated_at`` to now), and record the insertion as made by ``user``.
+    Also for the apps above ``claims`` that bring back what was deleted with a link
+    (``claims.extensions.restore_link_dependents``)."""
     record_author(obj, user)
     obj.save_base(raw=True, force_insert=True)  # raw: no auto_now; the history skips it too
     post_save.send(
@@ -55,14 +58,16 @@ def claim_restore(*, record, user) -> Claim:
     # Derived, not recorded: the search text as the one rule computes it now.
     claim.search_text = claim_search_text(claim.statement, claim.quote)
     with transaction.atomic():
-        _insert_as_recorded(claim, user)
+        insert_as_recorded(claim, user)
         claim.topics.set(Topic.objects.filter(pk__in=topic_ids))
     return claim
 
 
 def link_restore(*, record, user) -> ClaimLink:
     """Bring back a deleted claim link, if both claims exist and are not linked again,
-    with the reviews deleted with it (reviews are never deleted on their own) and its review
+    with the reviews deleted with it (reviews are never deleted on their own), what the apps
+    above ``claims`` kept on it and deleted with it (a pair's comments, not those deleted
+    on their own before: ``claims.extensions.restore_link_dependents``), and its review
     state judged again; its evidence has records of its own."""
     if ClaimLink.objects.filter(pk=record.id).exists():
         raise ClaimError(ERROR_NOT_DELETED.format(thing="link"))
@@ -72,9 +77,10 @@ def link_restore(*, record, user) -> ClaimLink:
         raise ClaimError(ERROR_PAIR_TAKEN)
     link = record.instance
     with transaction.atomic():
-        _insert_as_recorded(link, user)
+        insert_as_recorded(link, user)
         for review in _reviews_deleted_with(record.id):
-            _insert_as_recorded(review.instance, user)
+            insert_as_recorded(review.instance, user)
+        restore_link_dependents(link, user)
         # The state follows from the reviews and the evidence as they are now (evidence on
         # its claims may have come or gone meanwhile), by the one rule of claims.reviewing.
         record_author(link, user)
@@ -111,6 +117,6 @@ def evidence_restore(*, record, user) -> Evidence:
     evidence = record.instance
     with transaction.atomic():
         link_ids = lock_links_of(claim=claim, link=link)
-        _insert_as_recorded(evidence, user)
+        insert_as_recorded(evidence, user)
         refresh_waiting_for_evidence(link_ids)
     return evidence
