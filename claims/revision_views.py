@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims.models import UNSETTLED_STATES, Claim
 from claims.revisions import (
     ERROR_NOT_REVISER,
+    evidence_left_behind,
+    evidence_left_views,
     orphan_accept,
     orphan_keep,
     orphan_queue,
@@ -39,6 +41,7 @@ from crosscheck.permissions import can_annotate, can_change
 from jobs.models import Job
 
 ORPHAN_PAGE_SIZE = 20
+EVIDENCE_SHOWN = 50  # passages of evidence left behind listed below the claims, at most
 ERROR_NOT_WAITING_HERE = "That claim is no longer waiting for a check: someone settled it."
 MESSAGE_UPLOADED = "Revision {number} of “{title}” saved. Its claims are being carried over."
 MESSAGE_ACCEPTED = "The claim “{statement}” now points into revision {number}."
@@ -145,14 +148,19 @@ def _job(request: HttpRequest) -> Job | None:
 def orphan_list(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The claims waiting for a person after a revision (a low-confidence match to check,
     or no match at all), each with its old quote in its old text and the best places in
-    the new one; corpus-wide, or for one document's revisions."""
+    the new one; below them, read-only, the passages of evidence left on an older
+    revision (the first ``EVIDENCE_SHOWN``); corpus-wide, or for one document's revisions."""
     document = _get_document(pk) if pk is not None else None
     page = Paginator(orphan_queue(document=document), ORPHAN_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     items = [_item(request.user, view) for view in orphan_views(list(page.object_list))]
+    left = evidence_left_behind(document=document)
+    left_count = left.count()
+    left_items = evidence_left_views(list(left[:EVIDENCE_SHOWN])) if left_count else []
     context = {"document": document, "page": page, "items": items,
-               "back": request.get_full_path()}  # fmt: skip
+               "back": request.get_full_path(), "left_items": left_items,
+               "left_count": left_count, "left_more": left_count - len(left_items)}  # fmt: skip
     return render(request, "claims/orphan_queue.html", context)
 
 

@@ -9,17 +9,19 @@ proposal) or an ORPHANED one (nothing acceptable) stays on its old revision and 
 the orphan queue (``orphan_queue``), where a person accepts the proposal
 (``orphan_accept``), selects another passage (``orphan_reanchor``) or keeps it where it is
 (``orphan_keep``). A passage of evidence that cannot be carried over safely stays on its
-old revision, marked with its state (it still cites a real, readable text).
+old revision, marked with its state (it still cites a real, readable text); the orphan
+queue's page lists those read-only (``evidence_left_behind``) until a person replaces them.
 
 Links and evidence on a claim follow it: they point to the claim, not to a document. Each
 change of a claim's anchor is recorded in its history (the old and new document, offsets,
 state and score, with a reason in words)."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, IntegerField, QuerySet, Value
+from django.db.models.functions import Greatest, Substr
 
 from claims.anchoring import AnchorError, anchor
 from claims.carrying import (  # noqa: F401 -- revision_reanchor and its outcome, for callers
@@ -33,7 +35,7 @@ from claims.carrying import (  # noqa: F401 -- revision_reanchor and its outcome
     span_taken,
 )
 from claims.errors import ClaimConflict, ClaimError, ClaimPermissionDenied
-from claims.models import UNSETTLED_STATES, AnchorState, Claim
+from claims.models import UNSETTLED_STATES, AnchorState, Claim, Evidence, EvidenceKind
 from claims.services import (
     ERROR_DUPLICATE_SPAN,
     ERROR_GONE,
@@ -302,3 +304,83 @@ def orphan_keep(*, claim: Claim, version: object, user: Visitor) -> Claim:
     locked.version += 1
     save_with_reason(locked, user, f"Kept on revision #{locked.document_id} by a person")
     return locked
+
+
+# --- Evidence left behind -----------------------------------------------------------------
+
+
+def evidence_left_behind(*, document: Document | None = None) -> QuerySet[Evidence]:
+    """The passages of evidence a re-anchoring could not carry over safely (NEEDS_CHECK or
+    ORPHANED): each still cites its old revision, read-only here, until a person replaces
+    it on its claim or link; only those citing ``document``'s text (any of its revisions)
+    when given. Loaded with their document and source, author, and what they are evidence
+    for (the claim, or the link and its two claims), texts unloaded; by document, the
+    checks first, then by place."""
+    left = Evidence.objects.filter(kind=EvidenceKind.PASSAGE, anchor_state__in=UNSETTLED_STATES)
+    if document is not None:
+        current = current_revision(document)
+        left = left.filter(document__in=[current.pk, *older_revisions(current)])
+    return (
+        left.select_related("document__source", "created_by", "claim", "link__left", "link__right")
+        .defer("document__text")
+        .order_by("document", "anchor_state", "start", "pk")  # needs_check first
+    )
+
+
+@dataclass(frozen=True)
+class LeftBehindView:
+    """What the orphan queue shows of a passage of evidence left on an older revision: its
+    quote in that text (``old``) and the current revision of the text (``current``)."""
+
+    evidence: Evidence
+    old: Placement
+    current: Document
+
+
+def evidence_left_views(items: Sequence[Evidence]) -> list[LeftBehindView]:
+    """``LeftBehindView`` of each passage, in order: three queries for a whole page (the
+    quotes' surroundings, cut out by the database rather than reading whole texts, then
+    the current revisions), none when ``items`` is empty."""
+    if not items:
+        return []
+    first = Greatest(F("start") - CONTEXT_CHARS, Value(0), output_field=IntegerField())
+    cut = (
+        Evidence.objects.filter(pk__in=[item.pk for item in items])
+        .annotate(first=first)
+        .annotate(
+            near=Substr("document__text", F("first") + 1, F("end") + CONTEXT_CHARS - F("first"))
+        )
+        .values_list("pk", "first", "near")
+    )
+    surroundings = {pk: (first, near) for pk, first, near in cut}
+    currents = _current_revisions([item.document for item in items if item.document])
+    views = []
+    for item in items:
+        assert item.document_id is not None and item.start is not None and item.end is not None
+        offset, near = surroundings[item.pk]
+        old = _placement(near, item.start - offset, item.end - offset, item.anchor_score)
+        views.append(LeftBehindView(
+            evidence=item, old=replace(old, start=item.start, end=item.end),
+            current=currents[item.document_id],
+        ))  # fmt: skip
+    return views
+
+
+def _current_revisions(documents: Iterable[Document]) -> dict[int, Document]:
+    """The current revision of each document's text, by the document's id, texts unloaded.
+    Two queries however many: the links between their sources' documents (a revision
+    keeps its source), then the current revisions."""
+    documents = list(documents)
+    links = dict(
+        Document.objects.filter(source_id__in={document.source_id for document in documents})
+        .values_list("pk", "previous_id")
+    )  # fmt: skip
+    newer = {previous: pk for pk, previous in links.items() if previous is not None}
+    newest = {}
+    for document in documents:
+        pk = document.pk
+        while pk in newer:
+            pk = newer[pk]
+        newest[document.pk] = pk
+    found = Document.objects.defer("text").in_bulk(set(newest.values()))
+    return {pk: found[current] for pk, current in newest.items()}
