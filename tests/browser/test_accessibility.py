@@ -296,7 +296,7 @@ def audit_editing(audit: Audit) -> None:
 def audit_revisions(audit: Audit, world) -> None:
     """A corrected text with a claim that needs a check and an orphan: the revision pages,
     the orphan queue and the page that places a claim; the upload page for who may use it."""
-    from claims.models import AnchorState, Claim
+    from claims.models import AnchorState, Claim, Evidence
     from corpus.services import document_revise
 
     page, author = audit.page, world["author"]
@@ -306,6 +306,10 @@ def audit_revisions(audit: Audit, world) -> None:
                          statement="Every accused confessed.")  # fmt: skip
     orphan = make_claim(old, user=author, quote="obtained under pressure",
                         statement="The confessions were forced.")  # fmt: skip
+    # A passage of evidence the corrected text no longer carries: listed below the claims.
+    cited = old_text.index("obtained under pressure")
+    left = make_evidence(checked, user=author, kind="passage", document=old, start=cited,
+                         end=cited + 23, quote="obtained under pressure")  # fmt: skip
     new_text = old_text.replace("All the accused", "Each of the accused").replace(
         "obtained under pressure", "given freely"
     )
@@ -322,11 +326,14 @@ def audit_revisions(audit: Audit, world) -> None:
     Claim.objects.filter(pk=orphan.pk).update(
         anchor_state=AnchorState.ORPHANED, anchor_target=new, anchor_score=0.0
     )
+    Evidence.objects.filter(pk=left.pk).update(anchor_state=AnchorState.ORPHANED)
     audit.visit(f"/corpus/documents/{new.pk}/revisions/", "revision history",
                 heading="Revisions of “Trial report”")  # fmt: skip
     open_document(page, old)
     audit.check("document page, an older revision")
     audit.visit("/orphans/", "orphan queue", heading="Orphan queue")
+    expect(page.get_by_role("heading", name="Evidence for the claim “Every accused confessed.”")
+           ).to_be_visible()  # fmt: skip
     audit.visit(f"/orphans/{checked.public_id}/", "placing a claim",
                 heading="Pick a passage in revision 2")  # fmt: skip
     page.get_by_role("button", name="Select the proposed place").click()
