@@ -78,7 +78,7 @@ def _get_upload_for_user(request: HttpRequest, pk: int, public_id) -> ImportUplo
     its file and its kept plan."""
     document = _get_document_for_annotator(request, pk)
     upload = get_object_or_404(
-        ImportUpload.objects.defer("data", "plan"),
+        ImportUpload.objects.pending().defer("data", "plan"),
         public_id=public_id, document=document, uploaded_by=request.user.pk,
     )  # fmt: skip
     upload.document = document
@@ -132,7 +132,9 @@ def import_preview(request: HttpRequest, pk: int, public_id) -> HttpResponse:
     upload = _get_upload_for_user(request, pk, public_id)
     # The job first: once it is done, the plan it kept is there to read.
     job = _preview_job(upload) if upload.preview_job_id is not None else None
-    kept = ImportUpload.objects.values_list("plan", flat=True).get(pk=upload.pk)
+    # Imported or expired since it was found: gone, as it would have been a moment earlier.
+    kept = get_object_or_404(ImportUpload.objects.pending().values_list("plan", flat=True),
+                             pk=upload.pk)  # fmt: skip
     if kept is None and _preview_as_job(upload.annotation_count):
         # A job done without a plan kept (it cannot be) would leave nothing to wait for.
         waiting = job if job is not None and job.state != JobState.DONE else None
@@ -141,7 +143,8 @@ def import_preview(request: HttpRequest, pk: int, public_id) -> HttpResponse:
     if kept is not None:
         plan = plan_from_json(upload.document, kept)
     else:
-        data = ImportUpload.objects.values_list("data", flat=True).get(pk=upload.pk)
+        data = get_object_or_404(ImportUpload.objects.pending().values_list("data", flat=True),
+                                 pk=upload.pk)  # fmt: skip
         plan = import_plan(document=upload.document, data=bytes(data), user=request.user)
     context: dict[str, object] = {
         "document": upload.document,
@@ -156,10 +159,11 @@ def import_preview(request: HttpRequest, pk: int, public_id) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, pk: int, public_id) -> HttpResponse:
     """Import at once, or past ``ANNOTATIONS_IN_REQUEST`` annotations as a job. A
-    second confirm (a double submit) finds the upload gone and says so."""
+    second confirm (a double submit) finds the upload imported, that is gone, and says so."""
     document = _get_document_for_annotator(request, pk)
     upload = (
-        ImportUpload.objects.defer("data")
+        ImportUpload.objects.pending()
+        .defer("data")
         .filter(public_id=public_id, document=document, uploaded_by=request.user.pk)
         .first()
     )

@@ -25,9 +25,9 @@ one is no date. A ``linking`` annotation between two claims (of this file or imp
 before, from any document) becomes a link with the relation its body names.
 
 Confirming (``import_apply``) plans again inside one transaction and creates every claim and
-link through ``claims.services``, all or nothing, then forgets the upload; each annotation
-imported is recorded (``ImportedAnnotation``), so a second import of the same file creates
-nothing new."""
+link through ``claims.services``, all or nothing, leaving of the upload only its receipt;
+each annotation imported is recorded (``ImportedAnnotation``), so a second import of the
+same file creates nothing new."""
 
 import hashlib
 import json
@@ -70,6 +70,7 @@ from crosscheck.errors import ServiceError
 from crosscheck.permissions import Visitor, can_annotate
 from crosscheck.text import plural, shorten
 from interchange.models import KEY_MAX_LENGTH, ImportedAnnotation, ImportUpload
+from jobs.models import Job
 
 MAX_ANNOTATIONS = 20_000
 UPLOAD_KEEP_HOURS = 24
@@ -174,6 +175,16 @@ class ImportFileError(ServiceError):
 
 class ImportPermissionDenied(ImportFileError):
     status = 403
+
+
+class ImportDoneBefore(ImportFileError):
+    """The upload was imported by this same job, in a run before this one (its worker died
+    after the import committed): ``summary`` is that import's outcome. Anyone else finds
+    the upload gone (``ERROR_UPLOAD_GONE``, this refusal's message too)."""
+
+    def __init__(self, summary: str) -> None:
+        super().__init__(ERROR_UPLOAD_GONE)
+        self.summary = summary
 
 
 # --- reading the file ------------------------------------------------------------------
@@ -949,12 +960,14 @@ def plan_from_json(document: Document, value: dict[str, Any]) -> Plan:
 def upload_create(*, document: Document, data: bytes, filename: str, user: Visitor) -> ImportUpload:
     """Keep the file ``data`` for ``document`` until its importer confirms, once it reads
     as annotations (``read_annotations``), or ``ImportFileError`` with nothing kept.
-    Removes the uploads left for a day."""
+    Removes the uploads left for a day, and the receipts of imports done over a day ago
+    (kept that long for an import job started again after its worker died)."""
     if not can_annotate(user):
         raise ImportPermissionDenied(ERROR_NOT_ANNOTATOR)
     _, annotations = read_annotations(data)
     cutoff = timezone.now() - timedelta(hours=UPLOAD_KEEP_HOURS)
-    ImportUpload.objects.filter(created_at__lt=cutoff).delete()
+    not_imported_since = Q(imported_at__isnull=True) | Q(imported_at__lt=cutoff)
+    ImportUpload.objects.filter(not_imported_since, created_at__lt=cutoff).delete()
     return ImportUpload.objects.create(
         document=document, uploaded_by=user, filename=_clean_filename(filename), data=data,
         annotation_count=len(annotations),
@@ -965,14 +978,14 @@ def upload_preview(*, upload_id: int, user: Visitor, progress=None) -> Plan:
     """Plan the upload (``import_plan``) and keep the plan on it for its preview page (a
     large file's, planned by a job). ``ImportFileError`` when it is gone (confirmed or
     expired meanwhile) or not the user's."""
-    upload = ImportUpload.objects.filter(pk=upload_id).first()
+    upload = ImportUpload.objects.pending().filter(pk=upload_id).first()
     if upload is None:
         raise ImportFileError(ERROR_UPLOAD_GONE)
     if not can_annotate(user) or upload.uploaded_by_id != user.pk:
         raise ImportPermissionDenied(ERROR_NOT_ANNOTATOR)
     document = Document.objects.get(pk=upload.document_id)
     plan = import_plan(document=document, data=bytes(upload.data), user=user, progress=progress)
-    ImportUpload.objects.filter(pk=upload.pk).update(plan=plan_as_json(plan))
+    ImportUpload.objects.pending().filter(pk=upload.pk).update(plan=plan_as_json(plan))
     return plan
 
 
@@ -998,12 +1011,17 @@ class Outcome:
         )
 
 
-def import_apply(*, upload: ImportUpload, user: Visitor, progress=None) -> Outcome:
+def import_apply(
+    *, upload: ImportUpload, user: Visitor, progress=None, job: Job | None = None
+) -> Outcome:
     """Import the confirmed upload: plan again (the corpus may have changed since the
-    preview) and create every claim and link of the plan, all or nothing, then delete the
-    upload. ``ImportFileError`` when it is gone (confirmed twice) or a row is refused now.
-    Holds a lock on the upload row (SELECT FOR UPDATE) until done, so a double confirm waits
-    and then finds it gone. ``progress`` (a job's) hears of each annotation."""
+    preview) and create every claim and link of the plan, all or nothing, and in the same
+    transaction turn the upload into its receipt (``ImportUpload``: file emptied, outcome
+    kept, ``job`` the job importing it if any). ``ImportFileError`` when it is gone
+    (expired, or confirmed twice: already a receipt) or a row is refused now;
+    ``ImportDoneBefore`` when ``job`` itself imported it in an earlier run. Holds a lock on
+    the upload row (SELECT FOR UPDATE) until done, so a double confirm waits and then finds
+    it imported. ``progress`` (a job's) hears of each annotation."""
     if not can_annotate(user) or upload.uploaded_by_id != user.pk:
         raise ImportPermissionDenied(ERROR_NOT_ANNOTATOR)
     try:
@@ -1011,11 +1029,18 @@ def import_apply(*, upload: ImportUpload, user: Visitor, progress=None) -> Outco
             locked = ImportUpload.objects.select_for_update().filter(pk=upload.pk).first()
             if locked is None:
                 raise ImportFileError(ERROR_UPLOAD_GONE)
+            if locked.imported_at is not None:
+                if job is not None and locked.import_job_id == job.pk:
+                    raise ImportDoneBefore(locked.imported_summary)
+                raise ImportFileError(ERROR_UPLOAD_GONE)
             document = Document.objects.get(pk=locked.document_id)
             data = bytes(locked.data)
             plan = import_plan(document=document, data=data, user=user, progress=progress)
             outcome = _apply(plan, user, progress)
-            locked.delete()
+            ImportUpload.objects.filter(pk=locked.pk).update(
+                data=b"", plan=None, imported_at=timezone.now(),
+                imported_summary=outcome.summary, import_job=job,
+            )  # fmt: skip
     except IntegrityError:
         raise ImportFileError(ERROR_RACE) from None
     return outcome

@@ -16,9 +16,23 @@ from jobs.models import Job
 KEY_MAX_LENGTH = 500
 
 
+class ImportUploadQuerySet(models.QuerySet):
+    def pending(self) -> "ImportUploadQuerySet":
+        """The uploads still waiting for their importer's confirmation (not receipts)."""
+        return self.filter(imported_at__isnull=True)
+
+
 class ImportUpload(models.Model):
     """An annotation file uploaded for one document, kept until its importer confirms the
-    preview (then deleted) or leaves it (old ones are removed at the next upload)."""
+    preview or leaves it (removed at an upload a day later, ``upload_create``).
+
+    Once imported the row stays as the import's receipt: its file and plan are emptied and
+    it records when it was imported, by which job (if one did it) and the outcome's summary,
+    in the import's own transaction. Every page and job treats a receipt as gone (use
+    ``pending()``), except the import job that made it: run again after its worker died
+    past that commit, it finds its own receipt and ends done with the summary instead of
+    telling the user to upload the file again. A receipt is removed a day after its
+    import."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
@@ -33,6 +47,14 @@ class ImportUpload(models.Model):
     # here (``interchange.importing.plan_as_json``) for the preview page to show.
     preview_job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, related_name="+")
     plan = models.JSONField(null=True, editable=False)
+    # The receipt (see the docstring): null while the upload waits for its confirmation.
+    imported_at = models.DateTimeField(null=True, editable=False)
+    imported_summary = models.TextField(blank=True, editable=False)
+    import_job = models.ForeignKey(
+        Job, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+
+    objects = ImportUploadQuerySet.as_manager()
 
     class Meta:
         # The clean-up of old uploads looks them up by age.

@@ -2,9 +2,14 @@
 each annotation becomes, and why), the all-or-nothing import, and idempotency."""
 
 import json
+import threading
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from claims.models import Claim, ClaimLink
 from corpus.models import Document
@@ -17,6 +22,7 @@ from interchange.importing import (
     REANCHOR,
     REFUSE,
     W3C,
+    ImportDoneBefore,
     ImportFileError,
     ImportPermissionDenied,
     import_apply,
@@ -24,6 +30,7 @@ from interchange.importing import (
     upload_create,
 )
 from interchange.models import ImportedAnnotation, ImportUpload
+from jobs.models import Job
 from tests.factories import make_claim, make_document, make_user
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +128,7 @@ def test_a_hypothesis_export_imports_onto_the_matching_seed_document(kirov, anno
     keys = set(ImportedAnnotation.objects.values_list("key", flat=True))
     assert keys == {"Qm9vS2lyb3YtMDAwMDAx", "Qm9vS2lyb3YtMDAwMDAy", "Qm9vS2lyb3YtMDAwMDAz",
                     "Qm9vS2lyb3YtMDAwMDA3"}  # fmt: skip
-    assert not ImportUpload.objects.exists()  # the confirmed upload is not kept
+    assert not ImportUpload.objects.pending().exists()  # the confirmed upload is a receipt
 
 
 def test_a_second_import_of_the_same_file_creates_nothing_new(kirov, annotator, editor):
@@ -361,18 +368,109 @@ def test_a_refusal_while_importing_leaves_nothing(annotator, monkeypatch):
         import_apply(upload=upload, user=annotator)
     assert refused.value.message == importing.ERROR_APPLY.format(number=2, message="Refused now.")
     assert not Claim.objects.exists() and not ImportedAnnotation.objects.exists()
-    assert ImportUpload.objects.exists()  # still there to try again
+    assert ImportUpload.objects.pending().exists()  # still there to try again
 
 
-def test_a_confirmed_upload_cannot_be_confirmed_again(annotator):
-    document = make_document(TEXT)
+def _confirmed(annotator, job: Job | None = None, *, text: str = TEXT) -> ImportUpload:
+    document = make_document(text)
     value = _w3c("Sixteen defendants were tried.")
     upload = upload_create(document=document, data=json.dumps(value).encode(), filename="a",
                          user=annotator)  # fmt: skip
-    import_apply(upload=upload, user=annotator)
-    with pytest.raises(ImportFileError, match="already confirmed"):
-        import_apply(upload=upload, user=annotator)
-    assert Claim.objects.count() == 1
+    import_apply(upload=upload, user=annotator, job=job)
+    return upload
+
+
+def test_a_confirmed_upload_is_kept_as_its_receipt_and_cannot_be_confirmed_again(annotator):
+    upload = _confirmed(annotator)
+    receipt = ImportUpload.objects.get()
+    assert (bytes(receipt.data), receipt.plan, receipt.import_job) == (b"", None, None)
+    assert receipt.imported_at is not None
+    assert receipt.imported_summary == (
+        "Imported 1 claim, 0 links and 0 evidence; 0 already there, 0 refused."
+    )
+    with pytest.raises(ImportFileError) as refused:
+        import_apply(upload=upload, user=annotator)  # a double confirm
+    assert refused.value.message == importing.ERROR_UPLOAD_GONE
+    assert not isinstance(refused.value, ImportDoneBefore)
+    assert Claim.objects.count() == 1 and ImportedAnnotation.objects.count() == 1
+    assert not ImportUpload.objects.pending().exists()
+
+
+def test_the_job_that_imported_an_upload_finds_its_summary_and_another_finds_it_gone(annotator):
+    job = Job.objects.create(requested_by=annotator, kind="import", label="Import")
+    upload = _confirmed(annotator, job)
+    with pytest.raises(ImportDoneBefore) as done:
+        import_apply(upload=upload, user=annotator, job=job)  # its run after a lost worker
+    assert done.value.summary == (
+        "Imported 1 claim, 0 links and 0 evidence; 0 already there, 0 refused."
+    )
+    other = Job.objects.create(requested_by=annotator, kind="import", label="Import")
+    with pytest.raises(ImportFileError) as refused:
+        import_apply(upload=upload, user=annotator, job=other)  # a double confirm's job
+    assert refused.value.message == importing.ERROR_UPLOAD_GONE
+    assert not isinstance(refused.value, ImportDoneBefore)
+    assert Claim.objects.count() == 1 and ImportedAnnotation.objects.count() == 1
+
+
+def test_old_uploads_and_receipts_are_removed_at_the_next_upload(annotator):
+    imported_long_ago = _confirmed(annotator)
+    imported_just_now = _confirmed(annotator, text=f"{TEXT}Another copy.\n")
+    left = upload_create(document=imported_long_ago.document, filename="a", user=annotator,
+                         data=json.dumps(_w3c("Sixteen")).encode())  # fmt: skip
+    day_ago = timezone.now() - timedelta(hours=importing.UPLOAD_KEEP_HOURS, minutes=1)
+    ImportUpload.objects.filter(pk__in=[imported_long_ago.pk, imported_just_now.pk, left.pk]
+                                ).update(created_at=day_ago)  # fmt: skip
+    ImportUpload.objects.filter(pk=imported_long_ago.pk).update(imported_at=day_ago)
+    new = upload_create(document=imported_long_ago.document, filename="b", user=annotator,
+                        data=json.dumps(_w3c("Sixteen")).encode())  # fmt: skip
+    # A receipt is kept a day after its import, for its job started again after a lost worker.
+    assert set(ImportUpload.objects.values_list("pk", flat=True)) == {imported_just_now.pk, new.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs two real connections at once; SQLite's one writer puts them in a row",
+)
+def test_a_double_confirm_at_once_waits_for_the_first_and_imports_once(annotator, monkeypatch):
+    document = make_document(TEXT)
+    data = json.dumps(_w3c("Sixteen defendants were tried.")).encode()
+    upload = upload_create(document=document, data=data, filename="a", user=annotator)
+    real_apply, inside = importing._apply, threading.Event()
+
+    def apply_once_the_other_waits(*args):
+        inside.set()  # the first holds the lock: it imports once the second waits for it
+        # pg_locks is read live (pg_stat_activity would be one snapshot per transaction).
+        waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted"
+        deadline = time.monotonic() + 30
+        with connection.cursor() as cursor:
+            while time.monotonic() < deadline:
+                cursor.execute(waiting)
+                if cursor.fetchone()[0]:
+                    return real_apply(*args)
+                time.sleep(0.01)
+        raise AssertionError("the second confirm did not wait for the lock")
+
+    monkeypatch.setattr(importing, "_apply", apply_once_the_other_waits)
+    outcomes: list[object] = []
+
+    def confirm() -> None:
+        try:
+            outcomes.append(import_apply(upload=upload, user=annotator).claims)
+        except ImportFileError as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=confirm)
+    first.start()
+    assert inside.wait(timeout=30)
+    second = threading.Thread(target=confirm)
+    second.start()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert len(outcomes) == 2 and set(outcomes) == {1, importing.ERROR_UPLOAD_GONE}
+    assert Claim.objects.count() == 1 and ImportedAnnotation.objects.count() == 1
 
 
 def test_only_the_uploader_confirms(annotator):

@@ -1,6 +1,8 @@
 """The Import pages: upload → preview → confirm, at once or as a job for large files."""
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -10,8 +12,10 @@ from django.urls import reverse
 from claims.models import Claim
 from interchange import import_views, importing
 from interchange.models import ImportedAnnotation, ImportUpload
-from interchange.tasks import preview_annotations
+from interchange.tasks import import_annotations, preview_annotations
 from jobs.models import Job, JobState
+from jobs.runner import HOST
+from jobs.services import job_fail_if_lost, job_start
 from tests.factories import make_document, make_user
 from tests.jobs.conftest import IMMEDIATE
 
@@ -66,7 +70,7 @@ def test_upload_preview_and_confirm_create_the_claims(annotator_client, annotato
     assert sorted(Claim.objects.values_list("start", "created_by")) == [
         (0, annotator.pk), (36, annotator.pk)
     ]  # fmt: skip
-    assert not ImportUpload.objects.exists()
+    assert not ImportUpload.objects.pending().exists()
 
 
 def test_a_double_confirm_imports_once_and_says_so(annotator_client, document):
@@ -156,7 +160,7 @@ def test_a_large_file_is_imported_by_a_job(
     assert response["Location"] == reverse("jobs:detail", args=[job.public_id])
     assert (job.state, job.requested_by) == (JobState.DONE, annotator)
     assert job.summary == "Imported 2 claims, 0 links and 0 evidence; 0 already there, 0 refused."
-    assert Claim.objects.count() == 2 and not ImportUpload.objects.exists()
+    assert Claim.objects.count() == 2 and not ImportUpload.objects.pending().exists()
 
 
 def test_a_small_file_is_previewed_at_once_without_a_job(annotator_client, document):
@@ -204,7 +208,7 @@ def test_a_large_file_s_preview_is_prepared_by_a_job_then_shown(
     assert "Its quote “Bukharin confessed everything in March 1938.” is not in" in page
     confirm = reverse("interchange:import-confirm", args=[document.pk, upload.public_id])
     annotator_client.post(confirm)
-    assert Claim.objects.count() == 2 and not ImportUpload.objects.exists()
+    assert Claim.objects.count() == 2 and not ImportUpload.objects.pending().exists()
 
 
 def test_the_kept_preview_is_shown_without_planning_again(
@@ -239,17 +243,23 @@ def test_while_its_job_waits_the_preview_page_shows_the_job_s_progress(
     assert job.state == JobState.QUEUED and upload.preview_job == job and upload.plan is None
 
 
+@pytest.mark.parametrize("gone", ["deleted", "imported"])
 def test_a_preview_job_whose_upload_is_gone_fails_with_a_clear_message(
-    annotator_client, document, previewed_by_a_job, settings
+    annotator_client, annotator, document, previewed_by_a_job, settings, gone
 ):
     settings.TASKS = IMMEDIATE
     _upload(annotator_client, document, LARGE)  # queued once committed: not run yet
     job = Job.objects.get()
-    upload_id = ImportUpload.objects.get().pk
-    ImportUpload.objects.all().delete()
-    preview_annotations.enqueue(job_id=job.pk, upload_id=upload_id)
+    upload = ImportUpload.objects.get()
+    if gone == "deleted":
+        upload.delete()
+    else:
+        importing.import_apply(upload=upload, user=annotator)
+    preview_annotations.enqueue(job_id=job.pk, upload_id=upload.pk)
     job.refresh_from_db()
     assert (job.state, job.error) == (JobState.FAILED, importing.ERROR_UPLOAD_GONE)
+    if gone == "imported":  # the receipt is left as it was
+        assert ImportUpload.objects.get().plan is None
 
 
 def test_a_preview_job_does_not_plan_another_person_s_upload(document, annotator, settings):
@@ -279,3 +289,70 @@ def test_a_long_preview_lists_its_annotations_page_by_page(annotator_client, doc
     second = annotator_client.get(preview, {"page": 2}).content.decode()
     assert "Annotations 3–3 of 3." in second and second.count('<tr class="import-') == 1
     assert "Its quote “Bukharin confessed everything in March 1938.” is not in" in second
+
+
+def _import_by_a_job(client, document, settings, captured) -> tuple[ImportUpload, Job]:
+    """A two-annotation file imported by a job, run at once."""
+    settings.TASKS = IMMEDIATE
+    settings.CROSSCHECK_IMPORT_JOB_ROWS = 1
+    _upload(client, document, LARGE[:2])
+    upload = ImportUpload.objects.get()
+    with captured(execute=True):
+        client.post(reverse("interchange:import-confirm", args=[document.pk, upload.public_id]))
+    return upload, Job.objects.get()
+
+
+def _lost_after_its_last_commit(job: Job) -> Job:
+    """``job`` as it stands when its worker died after the task's last commit, before the
+    runner recorded it done: running, in a process that has ended."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, finished_at=None, summary="", worker=f"{HOST} {child.pid} 1"
+    )
+    job.refresh_from_db()
+    return job
+
+
+def test_an_import_job_started_again_after_its_import_committed_ends_done_with_its_summary(
+    annotator_client, document, settings, django_capture_on_commit_callbacks
+):
+    _, job = _import_by_a_job(annotator_client, document, settings,
+                              django_capture_on_commit_callbacks)  # fmt: skip
+    summary = "Imported 2 claims, 0 links and 0 evidence; 0 already there, 0 refused."
+    assert (job.state, job.summary) == (JobState.DONE, summary)
+    job = _lost_after_its_last_commit(job)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert job_fail_if_lost(job).state == JobState.QUEUED  # started again, and run
+    job.refresh_from_db()
+    assert (job.state, job.summary, job.error, job.attempt) == (JobState.DONE, summary, "", 2)
+    assert Claim.objects.count() == 2 and ImportedAnnotation.objects.count() == 2
+
+
+def test_a_second_job_importing_an_imported_upload_fails_and_imports_nothing(
+    annotator_client, annotator, document, settings, django_capture_on_commit_callbacks
+):
+    """Two confirms at once can start two jobs: the second says the import was done
+    already, not that it imported the claims itself."""
+    upload, _ = _import_by_a_job(annotator_client, document, settings,
+                                 django_capture_on_commit_callbacks)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        second = job_start(task=import_annotations, user=annotator, label="Import",
+                           upload_id=upload.pk)  # fmt: skip
+    second.refresh_from_db()
+    assert (second.state, second.error) == (JobState.FAILED, importing.ERROR_UPLOAD_GONE)
+    assert Claim.objects.count() == 2 and ImportedAnnotation.objects.count() == 2
+
+
+def test_an_imported_upload_s_pages_answer_as_for_a_gone_one(annotator_client, document):
+    _upload(annotator_client, document, _annotation("Kirov was shot on 1 December 1934."))
+    upload = ImportUpload.objects.get()
+    args = [document.pk, upload.public_id]
+    annotator_client.post(reverse("interchange:import-confirm", args=args))
+    receipt = ImportUpload.objects.get()  # kept as the import's receipt
+    assert receipt.imported_at is not None and bytes(receipt.data) == b""
+    assert annotator_client.get(reverse("interchange:import-preview", args=args)).status_code == 404
+    response = annotator_client.post(reverse("interchange:import-confirm", args=args), follow=True)
+    assert response.redirect_chain[-1][0] == document.get_absolute_url()
+    assert importing.ERROR_UPLOAD_GONE in response.content.decode()
+    assert Claim.objects.count() == 1 and ImportedAnnotation.objects.count() == 1

@@ -202,7 +202,7 @@ SAFE_TO_RUN_AGAIN = [
     refresh_suggested_pairs,  # each claim's rows replaced in one transaction
     reanchor_revision,  # batches committed; claims already carried over are not redone
     preview_annotations,  # the plan is written whole, replacing any
-    import_annotations,  # all or nothing, the upload deleted in the same transaction
+    import_annotations,  # all or nothing, its receipt written in the same transaction
     export_dataset,  # a result file, replaced whole
     export_annotations_file,
     admin_export,
