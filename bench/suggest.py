@@ -261,6 +261,19 @@ def details(pairs: list[Pair], results: dict[str, list[Outcome]]) -> str:
     return "\n".join(lines)
 
 
+def indexed_gold(path: Path = GOLD) -> tuple[dict[str, Document], list[Pair]]:
+    """The seeds loaded and indexed (by ``bench/common.py``'s scratch database), by file name,
+    and the gold file's pairs located in them (``GoldError`` when it is malformed)."""
+    from suggestions.services import index_document
+
+    prepare()
+    documents = {d.original_filename: d for d in Document.objects.all()}
+    pairs = load_gold(path, {name: d.text for name, d in documents.items()})
+    for document in documents.values():
+        index_document(document)
+    return documents, pairs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=GOLD)

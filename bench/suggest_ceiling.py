@@ -31,9 +31,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from suggest import GOLD, Pair, load_gold
+from suggest import Pair, indexed_gold
 
-from common import Document, prepare
+from common import Document
 
 RECALL_AT = (1, 5, 10, 20)
 SIGNALS = ("bm25", "names", "numbers", "dates", "differs", "coverage", "length", "cosine")
@@ -165,14 +165,9 @@ def main() -> None:
     except ImportError:
         raise SystemExit("This benchmark needs numpy: pip install numpy") from None
 
-    prepare()
-    documents = {d.original_filename: d for d in Document.objects.all()}
-    pairs = load_gold(GOLD, {name: d.text for name, d in documents.items()})
+    documents, pairs = indexed_gold()
     from suggestions.ranking import WEIGHTS
-    from suggestions.services import index_document
 
-    for document in documents.values():
-        index_document(document)
     files = {d.pk: name for name, d in documents.items()}
     pools = [(p, candidates(p, documents[p.query.file], files, args.candidates)) for p in pairs]
     with_cosine = any(c.signals[-1] for _, pool in pools for c in pool)

@@ -35,9 +35,9 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from itertools import product
 
-from suggest import GOLD, Pair, load_gold
+from suggest import Pair, indexed_gold
 
-from common import Document, prepare
+from common import Document
 
 RECALL_AT = (1, 5, 10, 20)
 RM3 = {"m": (3, 5, 10), "t": (10, 20, 30), "w": (0.1, 0.2, 0.3, 0.5)}
@@ -215,14 +215,9 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
 
-    prepare()
-    documents = {d.original_filename: d for d in Document.objects.all()}
-    pairs = load_gold(GOLD, {name: d.text for name, d in documents.items()})
+    documents, pairs = indexed_gold()
     from suggestions.models import Passage
-    from suggestions.services import index_document
 
-    for document in documents.values():
-        index_document(document)
     files = {d.pk: name for name, d in documents.items()}
     spans = {
         pk: (files[document], start, end)

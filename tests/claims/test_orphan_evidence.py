@@ -21,22 +21,12 @@ from claims.revisions import evidence_left_behind, evidence_left_views, revision
 from claims.templatetags.passages import passage_url
 from corpus.services import document_revise
 from jobs.models import JobState
+from tests.claims.test_revisions import NEW, OLD
 from tests.factories import make_claim, make_document, make_evidence, make_link, make_source
 
 pytestmark = pytest.mark.django_db
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-OLD = (
-    "Preface.\n\nThe trial opened in August 1936 in Moscow. Sixteen were accused of the "
-    "murder of Kirov and of plotting against the leaders. Zinoviev and Kamenev confessed to "
-    "everything. The verdict was read at night. The defendants were shot the next day.\n\n"
-    "Notes follow."
-)
-NEW = (
-    "Preface, revised.\n\nThe trial opened in August 1936 in Moscow. Sixteen were acused of "
-    "the murder of Kirov and of plotting against the leaders. Zinoviev, alone, confessed "
-    "after weeks of questioning. The sentence was read at dawn.\n\nNotes follow."
-)
 MOVED_QUOTE = "Sixteen were accused of the murder of Kirov"  # carried over, with a typo fixed
 CHECK_QUOTE = "Zinoviev and Kamenev confessed to everything"  # a weak match: to check
 ORPHAN_QUOTE = "The defendants were shot the next day."  # deleted from the new text
