@@ -34,15 +34,15 @@ point — ``@job_task(retry_when_lost=True)`` — and the job has runs left
 (``CROSSCHECK_JOB_RETRIES``): many jobs are started by the app itself (indexing, carrying
 claims over to a revision) and nobody would start them again. A task may say so when a
 second run finishes the work without doing any of it twice: it is idempotent (it skips or
-replaces what a run before it committed) or all or nothing *including* the mark that it
-was done (an import that turns its upload into a receipt in its own transaction). The
-worker can die even after the task's last commit, before the job is recorded done, so "all
-or nothing" alone is not enough when something after that commit (a log entry, a second
-transaction) would be repeated. The default is not to run again: a task nobody thought about fails as
+replaces what a run before it committed) or all or nothing *including* the mark that it was
+done (an import that turns its upload into a receipt in its own transaction). The worker can
+die even after the task's last commit, before the job is recorded done, so "all or nothing"
+alone is not enough when something after that commit (a log entry, a second transaction)
+would be repeated. The default is not to run again: a task nobody thought about fails as
 before, for the person to look at, rather than risk doing its work twice. Each run writes
 its progress, heartbeat and outcome only while the job is still at its ``attempt``: a run
-taken for lost that was in fact still going (a heartbeat late past the limit) writes
-nothing over the next.
+taken for lost that was in fact still going (a heartbeat late past the limit) writes nothing
+over the next.
 
 **A worker gives way to the web server.** A job's process lowers its own priority
 (``WORKER_NICENESS``, as ``nice``) before it runs the job: on a machine it shares with the
