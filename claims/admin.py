@@ -11,6 +11,7 @@ editor has confirmed on Django's page that lists what goes with them."""
 
 import re
 import uuid
+from collections import Counter
 from collections.abc import Callable
 
 from django import forms
@@ -39,11 +40,16 @@ from claims.models import (
     topic_key,
 )
 from claims.resources import ClaimResource, EvidenceResource, LinkResource, ReviewResource
-from claims.restores import claim_restore, evidence_restore, link_restore
+from claims.restores import (
+    claim_restore,
+    evidence_restore,
+    link_restore_with_dependents,
+)
 from claims.reviewing import link_state_refresh
 from claims.services import (
     claim_delete,
     claim_update,
+    describe_dependents,
     evidence_delete,
     evidence_update,
     link_delete,
@@ -801,13 +807,19 @@ class ReviewAdmin(ViewOnlyAdmin, ImportExportAdmin, ReadOnlyHistoryAdmin):
 
 # --- Deleted claims and links, restored from the history ---------------------------------
 
+MESSAGE_RESTORED = "Restored {things}."
+MESSAGE_RESTORED_WITH = "Restored {things}, with {dependents}."
+
 
 class DeletedAdmin(ViewOnlyAdmin, admin.ModelAdmin):
     """The deletion records of one model's history, for editors to restore from. Read-only;
-    the "Restore" action calls ``restore`` (a function of claims.restores) for each."""
+    the "Restore" action calls ``restore_one`` (a function of claims.restores) for each,
+    and says what came back: "Restored 1 claim link, with 2 reviews and 3 comments." A
+    restore that cannot be done is a message naming the record and why."""
 
-    model_label = ""
-    restore: Callable[..., object]  # set by each subclass
+    model_label = ""  # one of them, naming it in a refusal: "claim link #12: …"
+    noun = ""  # counting them, when not model_label: "2 evidence items"
+    restore: Callable[..., object]  # set by each subclass, unless it has its restore_one
     actions = ["restore_selected"]
     list_display = ["id", "summary", "history_date", "history_user"]
     list_select_related = ["history_user"]
@@ -830,18 +842,28 @@ class DeletedAdmin(ViewOnlyAdmin, admin.ModelAdmin):
         title = f"{capfirst(self.model._meta.verbose_name_plural)}: select to restore"
         return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
+    def restore_one(self, record, user) -> dict[str, int]:
+        """Restore the object of ``record``; how many of what came back with it, by the
+        names ``claims.services.describe_dependents`` reads (nothing, unless a subclass
+        says)."""
+        type(self).restore(record=record, user=user)
+        return {}
+
     @admin.action(description="Restore the selected", permissions=["restore"])
     def restore_selected(self, request: HttpRequest, queryset) -> None:
-        restored = 0
+        restored, with_them = 0, Counter[str]()
         for record in queryset:
             try:
-                type(self).restore(record=record, user=request.user)
+                with_them.update(self.restore_one(record, request.user))
             except ClaimError as error:
                 messages.error(request, f"{self.model_label} #{record.id}: {error}")
             else:
                 restored += 1
         if restored:
-            messages.success(request, f"Restored {restored} {self.model_label}(s).")
+            things = plural(restored, self.noun or self.model_label)
+            dependents = describe_dependents(with_them)
+            message = MESSAGE_RESTORED_WITH if dependents else MESSAGE_RESTORED
+            messages.success(request, message.format(things=things, dependents=dependents))
 
 
 @admin.register(Claim.history.model)
@@ -858,7 +880,9 @@ class DeletedClaimAdmin(DeletedAdmin):
 @admin.register(ClaimLink.history.model)
 class DeletedLinkAdmin(DeletedAdmin):
     model_label = "claim link"
-    restore = staticmethod(link_restore)
+
+    def restore_one(self, record, user) -> dict[str, int]:
+        return link_restore_with_dependents(record=record, user=user).dependents
 
     @admin.display(description="link")
     def summary(self, record) -> str:
@@ -871,6 +895,7 @@ class DeletedLinkAdmin(DeletedAdmin):
 @admin.register(Evidence.history.model)
 class DeletedEvidenceAdmin(DeletedAdmin):
     model_label = "evidence"
+    noun = "evidence item"
     restore = staticmethod(evidence_restore)
     search_fields = ["citation", "url", "quote"]
 

@@ -16,13 +16,19 @@ from django.db.models import Count, QuerySet
 from claims.extensions import LinkDependents
 from claims.history import record_reason
 from claims.models import ClaimLink
-from claims.restores import insert_as_recorded
+from claims.restores import insert_as_recorded, refuse_deleted_accounts
 from crosscheck.permissions import Visitor
 from discussion.models import Comment
 
 # The reason (``history_change_reason``) of the deletion record of a comment that went
 # because its pair was deleted (the pair itself, its claim, or the claim's document).
 DELETED_WITH_PAIR = "deleted with its pair"
+# Why a pair does not come back (``comments_restore``): a deleted account leaves only its
+# number behind.
+ERROR_COMMENTER_GONE = (
+    "The account of someone who commented on it (user #{user_id}) has been deleted since, "
+    "so its comments cannot all come back as they were; it stays deleted."
+)
 
 
 def comments_by_link(links: QuerySet[ClaimLink] | Iterable[ClaimLink]) -> dict[int, int]:
@@ -53,8 +59,13 @@ def comments_restore(link: ClaimLink, user: Visitor) -> int:
     records have them: same id, public id, text, author, dates and version. A comment whose
     last record is not a deletion with its pair (deleted on its own, or since restored) is
     left alone. The inbox items about them are not brought back: they told of news that is
-    old now. Returns how many came back; two queries, then two writes for each (the row
-    and its history record)."""
+    old now. Returns how many came back; three queries, then two writes for each (the row
+    and its history record).
+
+    All of them or none: when the account of one of their authors has been deleted since,
+    raises ``ClaimError`` before writing any, and the restore of the link, in whose
+    transaction this runs, is undone with it. Leaving that comment out would break the
+    discussion where it was, and a comment cannot come back without its author."""
     with_pair = Comment.history.filter(
         link_id=link.pk, history_type="-", history_change_reason=DELETED_WITH_PAIR
     ).values("id")
@@ -63,15 +74,17 @@ def comments_restore(link: ClaimLink, user: Visitor) -> int:
     for record in records.order_by("id", "-history_date", "-history_id"):
         latest.setdefault(record.id, record)
     live = set(Comment.objects.filter(pk__in=latest).values_list("pk", flat=True))
-    restored = 0
-    for pk, record in latest.items():
-        deleted_with_pair = (
-            record.history_type == "-" and record.history_change_reason == DELETED_WITH_PAIR
-        )
-        if deleted_with_pair and pk not in live:
-            insert_as_recorded(record.instance, user)
-            restored += 1
-    return restored
+    returning = [
+        record
+        for pk, record in latest.items()
+        if record.history_type == "-"
+        and record.history_change_reason == DELETED_WITH_PAIR
+        and pk not in live
+    ]
+    refuse_deleted_accounts([record.created_by_id for record in returning], ERROR_COMMENTER_GONE)
+    for record in returning:
+        insert_as_recorded(record.instance, user)
+    return len(returning)
 
 
 COMMENTS = LinkDependents(

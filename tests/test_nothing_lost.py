@@ -311,7 +311,7 @@ def test_an_editor_restores_deleted_evidence_from_the_admin(editor_client, corpu
     response = editor_client.post(
         url, {"action": "restore_selected", "_selected_action": [record.pk]}, follow=True
     )
-    assert "Restored 1 evidence(s)." in messages_of(response)
+    assert "Restored 1 evidence item." in messages_of(response)
     assert Evidence.objects.get(pk=corpus.passage.pk).public_id == corpus.passage.public_id
     assert "9 bridges" not in editor_client.get(url).content.decode()
 

@@ -1,18 +1,20 @@
 """Restoring a deleted claim pair brings back the comments deleted with it (the discussion
 registers how in ``claims.extensions``), and only those: a comment deleted on its own
-before the pair stays deleted. The inbox items about them do not come back."""
+before the pair stays deleted. The inbox items about them do not come back. A pair one of
+whose commenters' accounts has been deleted since does not come back at all."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from claims.errors import ClaimError
-from claims.models import Claim, ClaimLink
+from claims.models import Claim, ClaimLink, Review
 from claims.restores import ERROR_NOT_DELETED, claim_restore, link_restore
 from claims.services import claim_delete, link_delete
-from discussion.deletion import DELETED_WITH_PAIR
+from discussion.deletion import DELETED_WITH_PAIR, ERROR_COMMENTER_GONE
 from discussion.models import Comment, InboxItem
 from discussion.services import comment_delete, comment_edit
-from tests.factories import make_comment, make_link, make_user
+from tests.factories import make_comment, make_link, make_review, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +149,44 @@ def test_an_editor_restoring_a_pair_in_the_admin_gets_its_comments_back(
     )
     assert response.status_code == 302
     assert Comment.objects.filter(link_id=link.pk).count() == 2
+
+
+def test_the_admin_says_what_came_back_with_the_pairs(editor_client, link, author, thread):
+    make_review(link, "confirmed")
+    make_review(link, "rejected")
+    other = make_link(user=author)
+    make_comment(other, "Another thread.", user=author)
+    records = []
+    for pair in (link, other):
+        pair.refresh_from_db()
+        link_delete(link=pair, version=pair.version, user=author, confirm=True)
+        records.append(deletion_record(ClaimLink, pair.pk).pk)
+
+    response = editor_client.post(
+        reverse("admin:claims_historicalclaimlink_changelist"),
+        {"action": "restore_selected", "_selected_action": records},
+        follow=True,
+    )
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == ["Restored 2 claim links, with 2 reviews and 3 comments."]
+
+
+def test_a_pair_whose_commenters_account_was_deleted_does_not_come_back(link, author, thread):
+    """Without that comment the discussion would be broken where it was, and a comment
+    cannot come back without its author: the pair, its reviews and its other comments stay
+    deleted, and the history records nothing."""
+    review = make_review(link, "confirmed")
+    commenter = thread[1].created_by
+    link_delete(link=link, version=link.version, user=author, confirm=True)
+    # As only the shell can (the admin has no delete); nothing live of theirs protects it.
+    get_user_model().objects.filter(pk=commenter.pk).delete()
+    written = (ClaimLink.history.count(), Review.history.count(), Comment.history.count())
+
+    with pytest.raises(ClaimError) as caught:
+        link_restore(record=deletion_record(ClaimLink, link.pk), user=make_user("editor"))
+
+    assert str(caught.value) == ERROR_COMMENTER_GONE.format(user_id=commenter.pk)
+    assert not ClaimLink.objects.filter(pk=link.pk).exists()
+    assert not Review.objects.filter(pk=review.pk).exists()
+    assert not Comment.objects.filter(link_id=link.pk).exists()
+    assert (ClaimLink.history.count(), Review.history.count(), Comment.history.count()) == written
