@@ -2,15 +2,18 @@
 scripts read them. Built from loaded rows; each builder that queries says how often."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from django.db import connections
 from django.db.models import F, QuerySet
 
 from claims.errors import ClaimGone
 from claims.extensions import count_link_dependents
-from claims.models import Claim, ClaimLink, Evidence
+from claims.models import UNSETTLED_STATES, Claim, ClaimLink, Evidence, EvidenceKind
 from claims.services import ERROR_GONE, claim_date_suggestions, describe_dependents
 from claims.sqltext import iso_utc_text, uuid_text
+from corpus.models import Document
+from corpus.services import current_revisions
 from crosscheck.dates import FoundDate, partial_date_key, partial_date_label
 from crosscheck.permissions import Visitor, editable_by
 from crosscheck.text import shorten
@@ -116,9 +119,32 @@ def side_payload(claim: Claim) -> dict:
     }
 
 
+def evidence_payloads(items: Sequence[Evidence], can_edit) -> list[dict]:
+    """Each item as the page reads it, in order. Expects ``document`` and ``created_by``
+    loaded (``Evidence.objects.listing()``). No query, or one when a passage was left on an
+    older revision of its text (``left_behind``): the current revisions of all of them."""
+    currents = current_revisions(item.document for item in items if left_behind(item))
+    return [_evidence_payload(item, can_edit, currents) for item in items]
+
+
 def evidence_payload(evidence: Evidence, can_edit) -> dict:
-    """Expects ``document`` and ``created_by`` loaded (``Evidence.objects.listing()``)."""
+    """One item as ``evidence_payloads`` gives it: one query when it was left behind."""
+    return evidence_payloads([evidence], can_edit)[0]
+
+
+def left_behind(evidence: Evidence) -> bool:
+    """Whether ``evidence`` is a passage the correction of its text could not carry over
+    safely (needs a check, or orphaned): it still cites its old revision."""
+    return evidence.kind == EvidenceKind.PASSAGE and evidence.anchor_state in UNSETTLED_STATES
+
+
+def _evidence_payload(evidence: Evidence, can_edit, currents: dict[int, Document]) -> dict:
     document = evidence.document
+    current = None
+    if document is not None and left_behind(evidence):
+        current = currents.get(document.pk)
+        if current is not None and current.pk == document.pk:
+            current = None  # no later revision: nowhere better to cite it from
     return {
         "id": str(evidence.public_id),
         "kind": evidence.kind,
@@ -128,9 +154,13 @@ def evidence_payload(evidence: Evidence, can_edit) -> dict:
         "url": evidence.url,
         "quote": evidence.quote,
         "document": document and {"id": document.pk, "title": document.title,
-                                  "url": document.get_absolute_url()},
+                                  "url": document.get_absolute_url(),
+                                  "revision": document.revision},
         "start": evidence.start,
         "end": evidence.end,
+        "anchor_state": evidence.anchor_state,
+        "current_revision": current and {"id": current.pk, "revision": current.revision,
+                                         "url": current.get_absolute_url()},
         "author": evidence.created_by.get_username(),
         "created": evidence.created_at.isoformat(),
         "version": evidence.version,
@@ -171,15 +201,16 @@ def link_payload(link: ClaimLink, claim: Claim, can_edit, evidence: list[dict]) 
 def claim_details(claim: Claim, user: Visitor) -> dict:
     """A claim with its links and the evidence on it and on them, and what deleting the
     claim or each link takes along, in the words of the delete's confirmation: four
-    queries, and one for each kind of row that apps above keep on links (its comments,
-    ``claims.extensions``) when the claim has links."""
+    queries, one for each kind of row that apps above keep on links (its comments,
+    ``claims.extensions``) when the claim has links, and one when a passage of evidence
+    was left on an older revision (``evidence_payloads``)."""
     can_edit = editable_by(user)
     links = list(ClaimLink.objects.of_claim(claim).with_sides().order_by("created_at"))
     evidence = Evidence.objects.listing().attached_to(claims=[claim], links=links)
     on_claim: list[dict] = []
     on_link: defaultdict[int, list[dict]] = defaultdict(list)
-    for item in evidence:
-        payload = evidence_payload(item, can_edit)
+    items = list(evidence)
+    for item, payload in zip(items, evidence_payloads(items, can_edit), strict=True):
         (on_link[item.link_id] if item.link_id else on_claim).append(payload)
     # What the apps above keep on each link, by kind: the same counts as the confirmation.
     link_ids = [link.pk for link in links]

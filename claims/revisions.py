@@ -16,7 +16,7 @@ Links and evidence on a claim follow it: they point to the claim, not to a docum
 change of a claim's anchor is recorded in its history (the old and new document, offsets,
 state and score, with a reason in words)."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
@@ -49,6 +49,7 @@ from corpus.services import (
     DocumentImportError,
     RevisionNotCurrent,
     current_revision,
+    current_revisions,
     document_revise,
 )
 from crosscheck.permissions import Visitor, can_annotate, can_change
@@ -338,9 +339,10 @@ class LeftBehindView:
 
 
 def evidence_left_views(items: Sequence[Evidence]) -> list[LeftBehindView]:
-    """``LeftBehindView`` of each passage, in order: three queries for a whole page (the
+    """``LeftBehindView`` of each passage, in order: two queries for a whole page (the
     quotes' surroundings, cut out by the database rather than reading whole texts, then
-    the current revisions), none when ``items`` is empty."""
+    the current revisions, ``corpus.services.current_revisions``), none when ``items`` is
+    empty."""
     if not items:
         return []
     first = Greatest(F("start") - CONTEXT_CHARS, Value(0), output_field=IntegerField())
@@ -353,7 +355,7 @@ def evidence_left_views(items: Sequence[Evidence]) -> list[LeftBehindView]:
         .values_list("pk", "first", "near")
     )
     surroundings = {pk: (first, near) for pk, first, near in cut}
-    currents = _current_revisions([item.document for item in items if item.document])
+    currents = current_revisions(item.document for item in items)
     views = []
     for item in items:
         assert item.document_id is not None and item.start is not None and item.end is not None
@@ -364,23 +366,3 @@ def evidence_left_views(items: Sequence[Evidence]) -> list[LeftBehindView]:
             current=currents[item.document_id],
         ))  # fmt: skip
     return views
-
-
-def _current_revisions(documents: Iterable[Document]) -> dict[int, Document]:
-    """The current revision of each document's text, by the document's id, texts unloaded.
-    Two queries however many: the links between their sources' documents (a revision
-    keeps its source), then the current revisions."""
-    documents = list(documents)
-    links = dict(
-        Document.objects.filter(source_id__in={document.source_id for document in documents})
-        .values_list("pk", "previous_id")
-    )  # fmt: skip
-    newer = {previous: pk for pk, previous in links.items() if previous is not None}
-    newest = {}
-    for document in documents:
-        pk = document.pk
-        while pk in newer:
-            pk = newer[pk]
-        newest[document.pk] = pk
-    found = Document.objects.defer("text").in_bulk(set(newest.values()))
-    return {pk: found[current] for pk, current in newest.items()}

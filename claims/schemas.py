@@ -107,6 +107,15 @@ class PassageDocument(Schema):
     id: int
     title: str
     url: str
+    revision: int = Field(ge=1, description="Which revision of its text it is: 1, 2, 3…")
+
+
+class CurrentRevision(Schema):
+    """The revision of a text no correction has replaced yet."""
+
+    id: int
+    revision: int = Field(ge=2, description="A correction's number: 2, 3…")
+    url: str
 
 
 class EvidenceOut(Schema):
@@ -120,6 +129,17 @@ class EvidenceOut(Schema):
     document: PassageDocument | None = Field(description="A passage's document, else null.")
     start: int | None = Field(description="A passage's offsets in its document, else null.")
     end: int | None
+    anchor_state: str = choice(
+        AnchorState,
+        "How a passage came through corrections of its document: exact, moved (carried "
+        "over with small changes), needs_check (a weak match waits for a person) or "
+        "orphaned (no acceptable match); the last two stay on their old revision. Always "
+        "exact for the other kinds.",
+    )
+    current_revision: CurrentRevision | None = Field(
+        description="For a passage left on an older revision (needs_check or orphaned): "
+        "the current revision of its text, where it can be cited again; else null."
+    )
     author: str
     created: datetime
     version: int

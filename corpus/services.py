@@ -1,6 +1,6 @@
 """Writes to the corpus. ``document_import`` is the only way a document's text gets in."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import PurePath
 
 from django.conf import settings
@@ -162,6 +162,27 @@ def current_revision(document: Document) -> Document:
         if newer is None:
             return current
         current = newer
+
+
+def current_revisions(documents: Iterable[Document | None]) -> dict[int, Document]:
+    """The current revision of each document's text (the document itself when no
+    correction has replaced it), by the document's id; a later revision comes with only
+    its id and number loaded. One query however many: the documents of their sources (a
+    revision keeps its source), whose chains are walked here; none for no documents."""
+    cited = [document for document in documents if document is not None]
+    if not cited:
+        return {}
+    sources = {document.source_id for document in cited}
+    # order_by(): the model orders by its source's name, a join this does not need.
+    texts = Document.objects.filter(source_id__in=sources).only("previous", "revision")
+    newer = {text.previous_id: text for text in texts.order_by() if text.previous_id}
+    currents = {}
+    for document in cited:
+        current = document
+        while current.pk in newer:
+            current = newer[current.pk]
+        currents[document.pk] = current
+    return currents
 
 
 def revision_history(document: Document) -> list[Document]:

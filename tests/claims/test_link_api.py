@@ -10,9 +10,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims import api, services
+from claims import api, schemas, services
 from claims.anchoring import ERROR_QUOTE_MISMATCH, shorten
-from claims.models import RATIONALE_MAX_LENGTH, Claim, ClaimLink, Evidence
+from claims.models import RATIONALE_MAX_LENGTH, AnchorState, Claim, ClaimLink, Evidence
+from corpus.services import document_revise
 from corpus.text import ERROR_BAD_CHARACTERS
 from crosscheck import jsonapi
 from tests.factories import (
@@ -174,6 +175,8 @@ def test_get_a_claim_returns_its_links_seen_from_it_and_the_evidence_on_it_and_t
             "document": None,
             "start": None,
             "end": None,
+            "anchor_state": "exact",
+            "current_revision": None,
             "author": annotator.username,
             "created": on_claim.created_at.isoformat(),
             "version": 1,
@@ -208,9 +211,12 @@ def test_get_a_claim_returns_its_links_seen_from_it_and_the_evidence_on_it_and_t
                         "id": passage_document.pk,
                         "title": passage_document.title,
                         "url": reverse("claims:document", args=[passage_document.pk]),
+                        "revision": 1,
                     },
                     "start": start,
                     "end": start + len(PASSAGE),
+                    "anchor_state": "exact",
+                    "current_revision": None,
                     "author": on_link.created_by.username,
                     "created": on_link.created_at.isoformat(),
                     "version": 1,
@@ -675,7 +681,9 @@ def test_post_evidence_of_each_kind_to_a_claim_or_a_link(
             "id": passage_document.pk,
             "title": passage_document.title,
             "url": reverse("claims:document", args=[passage_document.pk]),
+            "revision": 1,
         }
+        assert (payload["anchor_state"], payload["current_revision"]) == ("exact", None)
         assert (payload["start"], payload["end"]) == (start, start + len(PASSAGE))
 
 
@@ -909,6 +917,90 @@ def test_the_evidence_address_accepts_only_patch_and_delete(annotator_client, cl
     response = send(annotator_client, method, evidence_url(evidence), {"version": 1})
     assert response.status_code == 405
     assert response["Allow"] == "PATCH, DELETE"
+
+
+# Passages left on an older revision of their text
+
+
+def revise(document, text: str):
+    """``document``'s corrected text, stored as its next revision (no re-anchoring run)."""
+    return document_revise(document=document, data=text.encode(), filename="v.txt", user=None)
+
+
+def cited(document) -> dict:
+    """The passage ``PASSAGE`` of ``document`` as evidence."""
+    return passage_body(document) | {"document": document}
+
+
+def leave_behind(evidence, state=AnchorState.ORPHANED):
+    """``evidence`` as a re-anchoring leaves a passage it cannot carry over: on its old
+    revision, marked."""
+    Evidence.objects.filter(pk=evidence.pk).update(anchor_state=state)
+
+
+def test_a_passage_left_behind_names_its_revision_and_the_current_one(
+    annotator_client, annotator, claim_a, link, passage_document
+):
+    orphan = make_evidence(claim_a, user=annotator, **cited(passage_document))
+    check = make_evidence(link=link, user=annotator, **cited(passage_document))
+    second = revise(passage_document, PASSAGE_TEXT.replace("seven", "six"))
+    third = revise(second, PASSAGE_TEXT.replace("seven", "six").replace("says", "said"))
+    leave_behind(orphan)
+    leave_behind(check, AnchorState.NEEDS_CHECK)
+    data = annotator_client.get(claim_url(claim_a)).json()
+    current = {"id": third.pk, "revision": 3, "url": reverse("claims:document", args=[third.pk])}
+    [on_claim], [on_link] = data["evidence"], data["links"][0]["evidence"]
+    assert (on_claim["anchor_state"], on_claim["document"]["revision"]) == ("orphaned", 1)
+    assert on_claim["document"]["id"] == passage_document.pk  # where it stays
+    assert on_claim["current_revision"] == current
+    assert (on_link["anchor_state"], on_link["current_revision"]) == ("needs_check", current)
+    schemas.ClaimDetails.model_validate(data)  # as the OpenAPI description says
+
+
+def test_a_carried_passage_and_other_kinds_point_to_no_other_revision(
+    annotator_client, annotator, claim_a, passage_document
+):
+    second = revise(passage_document, PASSAGE_TEXT.replace("treasury", "Treasury"))
+    moved = make_evidence(claim_a, user=annotator, **cited(second))
+    Evidence.objects.filter(pk=moved.pk).update(anchor_state=AnchorState.MOVED)
+    make_evidence(claim_a, user=annotator, kind="quote")
+    evidence = annotator_client.get(claim_url(claim_a)).json()["evidence"]
+    assert [(item["anchor_state"], item["current_revision"]) for item in evidence] == [
+        ("moved", None), ("exact", None)]  # fmt: skip
+    assert evidence[0]["document"]["revision"] == 2
+
+
+def test_a_patch_of_a_passage_left_behind_answers_with_the_current_revision(
+    annotator_client, annotator, claim_a, passage_document
+):
+    orphan = make_evidence(claim_a, user=annotator, **cited(passage_document))
+    second = revise(passage_document, "Treasury note\n\nNothing about taxes.")
+    leave_behind(orphan)
+    body = {"bearing": "refutes", "version": 1}
+    answer = send(annotator_client, "patch", evidence_url(orphan), body).json()
+    schemas.OneEvidence.model_validate(answer)
+    payload = answer["evidence"]
+    assert (payload["anchor_state"], payload["current_revision"]["id"]) == ("orphaned", second.pk)
+
+
+def test_passages_left_behind_cost_one_query_however_many(annotator_client, annotator):
+    claims = [make_claim(make_document(f"Claim {n} here."), user=annotator) for n in range(2)]
+    few, many = claims
+    make_evidence(few, kind="quote")
+    make_evidence(many, kind="quote")
+    for claim, count in ((few, 1), (many, 5)):
+        for _ in range(count):
+            cited = make_document()
+            start = cited.text.index("It says")
+            item = make_evidence(claim, kind="passage", document=cited, start=start,
+                                 end=start + 7, quote="It says")  # fmt: skip
+            revise(cited, cited.text + " Corrected.")
+            leave_behind(item)
+    left_few = count_detail_queries(annotator_client, few)
+    assert count_detail_queries(annotator_client, many) == left_few
+    none_left = make_claim(make_document("No claim left."), user=annotator)
+    make_evidence(none_left, kind="quote")
+    assert count_detail_queries(annotator_client, none_left) == left_few - 1
 
 
 # Searching claims to link

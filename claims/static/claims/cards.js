@@ -12,6 +12,8 @@ const KINDS = [
 const SEARCH_DELAY_MS = 200;
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
   "October", "November", "December"];
+// A passage of evidence the correction of its text could not carry over, by anchor state.
+const LEFT_BEHIND = { needs_check: "needs a check", orphaned: "orphaned" };
 // How each symmetric relation reads of the two claims together.
 const BOTH_WAYS = { contradicts: "contradict", corroborates: "corroborate" };
 
@@ -379,7 +381,8 @@ export class ClaimPanel {
   }
 
   evidenceItem(card, claim, entry) {
-    const item = node("li", { class: `evidence evidence-${entry.bearing}` });
+    const note = this.leftBehindNote(entry);
+    const item = node("li", { class: `evidence evidence-${entry.bearing}${note ? " evidence-left-behind" : ""}` });
     const bearing = entry.bearing === "refutes" ? "✗ Refutes" : "✓ Supports";
     item.append(node("span", { class: "bearing", text: `${bearing} ` }), node("span", { class: "kind", text: `(${entry.kind_label}) ` }));
     if (entry.kind === "url") {
@@ -393,6 +396,7 @@ export class ClaimPanel {
       } else if (entry.citation) {
         item.append(node("span", { class: "evidence-source", text: entry.citation }));
       }
+      if (note) item.append(note);
     }
     item.append(node("span", { class: "claim-meta", text: `added by ${entry.author} on ${dateOf(entry.created)}` }));
     if (entry.can_edit) {
@@ -417,6 +421,25 @@ export class ClaimPanel {
       item.append(actions);
     }
     return item;
+  }
+
+  /**
+   * For a passage left on an older revision of its text (a correction could not carry it
+   * over safely), what happened and what to do, in words; null for any other evidence. The
+   * current revision is a link unless this page shows it.
+   */
+  leftBehindNote(entry) {
+    const state = LEFT_BEHIND[entry.anchor_state];
+    if (entry.kind !== "passage" || !state || !entry.document) return null;
+    const note = node("p", { class: "left-behind-note" },
+      node("strong", { text: `Left on revision ${entry.document.revision}` }),
+      ` — not carried over to the corrected text (${state}). Add the passage from `);
+    const current = entry.current_revision;
+    if (!current) note.append("the current revision");
+    else if (current.id === this.config.documentId) note.append(`the current revision (revision ${current.revision}, this page)`);
+    else note.append(node("a", { href: current.url, text: `the current revision (revision ${current.revision})` }));
+    note.append(entry.can_edit ? ", then remove this one." : ", then ask whoever added this one, or an editor, to remove it.");
+    return note;
   }
 
   evidenceForm(card, target, where = card) {
