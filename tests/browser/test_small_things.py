@@ -67,6 +67,8 @@ def test_controls_are_announced_by_the_words_they_show(page):
     expect(link_to).to_have_text("Link to claim…")
     mark = panel.get_by_role("button", name="Mark as refuting: A report, 2024.")
     expect(mark).to_have_text("Mark as refuting")
+    remove = panel.get_by_role("button", name="Remove evidence: A report, 2024.")
+    expect(remove).to_have_text("Remove")
     assert_accessible(page)
     link_to.click()
     expect(panel.get_by_role("combobox", name="Find a claim in another document")).to_be_focused()

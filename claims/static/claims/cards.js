@@ -401,15 +401,16 @@ export class ClaimPanel {
     item.append(node("span", { class: "claim-meta", text: `added by ${entry.author} on ${dateOf(entry.created)}` }));
     if (entry.can_edit) {
       const flip = entry.bearing === "supports" ? "refutes" : "supports";
+      const which = shorten(entry.citation || entry.url || entry.quote, 60);
       const actions = node("div", { class: "card-actions" });
       actions.append(
         this.button(`Mark as ${flip === "refutes" ? "refuting" : "supporting"}`,
-          `Mark as ${flip === "refutes" ? "refuting" : "supporting"}: ${shorten(entry.citation || entry.url || entry.quote, 60)}`, async () => {
+          `Mark as ${flip === "refutes" ? "refuting" : "supporting"}: ${which}`, async () => {
           const { ok, data } = await api("PATCH", this.url(this.config.evidenceUrl, entry.id), { bearing: flip, version: entry.version });
           if (!ok) showError(item, data.error);
           else this.reload(card, claim);
         }),
-        this.button("Remove", "Remove evidence", () =>
+        this.button("Remove", `Remove evidence: ${which}`, () =>
           this.confirm(item, "Remove this evidence?", "Remove evidence", async () => {
             const { ok, data } = await api("DELETE", this.url(this.config.evidenceUrl, entry.id), { version: entry.version });
             if (!ok) return data.error;
