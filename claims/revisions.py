@@ -116,14 +116,18 @@ def orphan_queue(*, document: Document | None = None) -> QuerySet[Claim]:
     with their document, source, author and target (texts unloaded), the proposals first."""
     queue = Claim.objects.filter(anchor_state__in=UNSETTLED_STATES, anchor_kept=False)
     if document is not None:
-        current = current_revision(document)
-        chain = [current.pk, *older_revisions(current)]
-        queue = queue.filter(anchor_target__in=chain)
+        queue = queue.filter(anchor_target__in=_text_chain(document))
     return (
         queue.select_related("document__source", "anchor_target", "created_by")
         .defer("document__text", "anchor_target__text")
         .order_by("anchor_target", "anchor_state", "document", "start", "pk")  # needs_check first
     )
+
+
+def _text_chain(document: Document) -> list[int]:
+    """The ids of every revision of ``document``'s text, the current one first."""
+    current = current_revision(document)
+    return [current.pk, *older_revisions(current)]
 
 
 @dataclass(frozen=True)
@@ -319,8 +323,7 @@ def evidence_left_behind(*, document: Document | None = None) -> QuerySet[Eviden
     checks first, then by place."""
     left = Evidence.objects.filter(kind=EvidenceKind.PASSAGE, anchor_state__in=UNSETTLED_STATES)
     if document is not None:
-        current = current_revision(document)
-        left = left.filter(document__in=[current.pk, *older_revisions(current)])
+        left = left.filter(document__in=_text_chain(document))
     return (
         left.select_related("document__source", "created_by", "claim", "link__left", "link__right")
         .defer("document__text")
